@@ -189,7 +189,7 @@ static int check_birth(const struct person *q, int32_t today, struct vb_reason *
 		return refuse(why, "bad_today", "Today's date is out of range");
 	if (q->birth > today)
 		return refuse(why, "future_birth_date", "The birth date is in the future");
-	if (vbdate_age_years(q->birth, today) > PERSON_MAX_AGE)
+	if (q->birth < vbdate_add_months(today, -12 * PERSON_MAX_AGE))
 		return refuse(why, "too_old", "The birth date is more than 130 years ago");
 	if (q->doc.birth != VBDATE_NONE && q->doc.birth != q->birth)
 		return refuse(why, "birth_mismatch",
