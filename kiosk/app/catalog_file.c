@@ -25,28 +25,21 @@ struct ctx {
 	char where[96]; /* "product 'x'", "product 'x': dose 2" or "" */
 };
 
-static int vfail(struct ctx *c, int rc, const char *key, const char *fmt, va_list ap)
-{
-	char msg[160];
-
-	if (!c->err || !c->errcap)
-		return rc;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	snprintf(c->err, c->errcap, "%s: %s%s%s%s%s%s", c->path, c->where, c->where[0] ? ": " : "",
-		 key ? "key '" : "", key ? key : "", key ? "': " : "", msg);
-	return rc;
-}
-
 /* Writes "<path>: <where>: key '<key>': <msg>" and returns VB_EINVAL. */
 static int fail(struct ctx *c, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int fail(struct ctx *c, const char *key, const char *fmt, ...)
 {
+	char msg[160];
 	va_list ap;
 
+	if (!c->err || !c->errcap)
+		return VB_EINVAL;
 	va_start(ap, fmt);
-	vfail(c, VB_EINVAL, key, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	snprintf(c->err, c->errcap, "%s: %s%s%s%s%s%s", c->path, c->where, c->where[0] ? ": " : "",
+		 key ? "key '" : "", key ? key : "", key ? "': " : "", msg);
 	return VB_EINVAL;
 }
 

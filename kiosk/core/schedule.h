@@ -77,13 +77,27 @@ struct schedule_decision {
  * catalog, in catalog order); ids the catalog does not know are ignored.
  *
  * Returns VB_OK when a dose is due (out->due = 1, out->product and
- * out->allowed set); VB_EREFUSED when not, with out->why.code one of
- * "future_dose", "unknown_product", "mix_not_allowed", "series_complete",
- * "too_young", "too_old", "too_early", "no_product_available" (checked in
- * this order) and the other fields filled as far as known; VB_EINVAL for
- * bad arguments (NULL cat or out, a NULL list with a count, a date that is
- * VBDATE_NONE, birth after today, an unterminated product id, too long a
- * history), in which case *out is untouched.
+ * out->allowed set, out->why.code NULL); VB_EREFUSED when not (due 0,
+ * product "", n_allowed 0, colour none, the other fields filled as far as
+ * they are known), with out->why.code, checked in this order:
+ *   "future_dose"      a recorded dose is dated after today (data error);
+ *   "unknown_product"  a recorded dose names a product not in the catalog;
+ * for a first dose:
+ *   "too_young"        no product of the catalog takes this age yet;
+ *                      earliest = the first day one does;
+ *   "too_old"          no product of the catalog takes this age any more;
+ *   "no_product_available"  some product would, but none on board does;
+ * for a later dose:
+ *   "mix_not_allowed"  a recorded dose may not continue the series;
+ *   "series_complete"  every dose of the series is recorded (dose_number 0);
+ *   "too_young", "too_old"  outside the series product's age range;
+ *   "too_early"        today is before earliest (the text names it);
+ *   "mix_not_allowed"  neither the series product nor an allowed substitute
+ *                      that takes this age is on board.
+ * VB_EINVAL for bad arguments (NULL cat or out, a NULL list with a count, a
+ * NULL id in `available`, a date that is VBDATE_NONE, birth after today,
+ * an unterminated product id, too long a history); *out is then untouched.
+ * The catalog must have passed catalog_check().
  */
 int schedule_decide(const struct catalog *cat, int32_t birth, const struct schedule_dose *history,
 		    size_t n_history, const char *const *available, size_t n_available,
