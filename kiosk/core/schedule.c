@@ -210,18 +210,26 @@ static int decide_next(const struct catalog *cat, int32_t birth, const char *con
 	return VB_OK;
 }
 
+/* 1 if d is a date of the years vbdate knows (1800..9999), so sums stay small. */
+static int date_ok(int32_t d)
+{
+	int32_t lo = 0, hi = 0;
+
+	vbdate_from_ymd(1800, 1, 1, &lo);
+	vbdate_from_ymd(9999, 12, 31, &hi);
+	return d >= lo && d <= hi;
+}
+
 static int args_ok(const struct catalog *cat, int32_t birth, const struct schedule_dose *history,
 		   size_t n_history, const char *const *available, size_t n_available,
 		   int32_t today, const struct schedule_decision *out)
 {
 	if (!cat || !out || (n_history && !history) || (n_available && !available))
 		return 0;
-	if (n_history > SCHEDULE_MAX_HISTORY || birth == VBDATE_NONE || today == VBDATE_NONE ||
-	    birth > today)
+	if (n_history > SCHEDULE_MAX_HISTORY || !date_ok(birth) || !date_ok(today) || birth > today)
 		return 0;
 	for (size_t i = 0; i < n_history; i++)
-		if (history[i].date == VBDATE_NONE ||
-		    !memchr(history[i].product, '\0', CATALOG_ID_CAP))
+		if (!date_ok(history[i].date) || !memchr(history[i].product, '\0', CATALOG_ID_CAP))
 			return 0;
 	for (size_t i = 0; i < n_available; i++)
 		if (!available[i])

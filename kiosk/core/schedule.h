@@ -73,8 +73,9 @@ struct schedule_decision {
  * Decides the next dose for a person born on `birth`, with `n_history`
  * doses in `history` (any order, borrowed, at most SCHEDULE_MAX_HISTORY),
  * on `today`. `available` lists the product ids on board in order of
- * preference (borrowed; NULL with n_available 0 means every product of the
- * catalog, in catalog order); ids the catalog does not know are ignored.
+ * preference (borrowed; n_available 0, available then NULL or not, means
+ * every product of the catalog, in catalog order); ids the catalog does not
+ * know are ignored, and each id counts once.
  *
  * Returns VB_OK when a dose is due (out->due = 1, out->product and
  * out->allowed set, out->why.code NULL); VB_EREFUSED when not (due 0,
@@ -95,7 +96,8 @@ struct schedule_decision {
  *   "mix_not_allowed"  neither the series product nor an allowed substitute
  *                      that takes this age is on board.
  * VB_EINVAL for bad arguments (NULL cat or out, a NULL list with a count, a
- * NULL id in `available`, a date that is VBDATE_NONE, birth after today,
+ * NULL id in `available`, a date that is VBDATE_NONE or outside the years
+ * 1800..9999, birth after today,
  * an unterminated product id, too long a history); *out is then untouched.
  * The catalog must have passed catalog_check().
  */

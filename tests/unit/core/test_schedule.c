@@ -128,7 +128,17 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(
 	    schedule_decide(cat, ADULT, h, SCHEDULE_MAX_HISTORY + 1, NULL, 0, today, &out),
 	    VB_EINVAL);
+	/* Dates outside 1800..9999 (no overflow in date sums). */
+	bad = dose("x", "2021-03-01");
+	bad.date = INT32_MAX;
+	assert_int_equal(schedule_decide(cat, ADULT, &bad, 1, NULL, 0, INT32_MAX, &out), VB_EINVAL);
+	assert_int_equal(schedule_decide(cat, day("1800-01-01") - 1, NULL, 0, NULL, 0, today, &out),
+			 VB_EINVAL);
+	assert_int_equal(schedule_decide(cat, ADULT, NULL, 0, NULL, 0, day("9999-12-31") + 1, &out),
+			 VB_EINVAL);
 	assert_memory_equal(&out, &blank, sizeof(out)); /* untouched */
+	assert_int_equal(schedule_decide(cat, day("1800-01-01"), NULL, 0, NULL, 0, today, &out),
+			 VB_OK);
 
 	/* The cap itself is accepted: 64 records of one day are one dose. */
 	assert_int_equal(
