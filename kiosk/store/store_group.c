@@ -57,6 +57,7 @@ static struct item *pop(struct store_group *g)
 		g->head = it->next;
 		if (!g->head)
 			g->tail = NULL;
+		g->stats.queued--;
 	}
 	pthread_mutex_unlock(&g->mu);
 	return it;
@@ -226,6 +227,7 @@ int store_group_submit(struct store_group *g, int (*fn)(struct store *st, void *
 	else
 		g->head = &it;
 	g->tail = &it;
+	g->stats.queued++;
 	pthread_cond_signal(&g->work);
 	while (!it.done)
 		pthread_cond_wait(&g->done, &g->mu);

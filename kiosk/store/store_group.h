@@ -30,6 +30,7 @@ struct store_group_stats {
 	uint64_t batches;   /* transactions committed or attempted */
 	uint64_t items;	    /* items run */
 	uint64_t max_items; /* largest batch */
+	uint64_t queued;    /* items waiting now (not yet started) */
 };
 
 /*
