@@ -299,7 +299,7 @@ static int validate_tw_permit(struct iddoc *doc, struct vb_reason *why)
 	size_t len = strlen(n);
 	if (len == 13 && n[10] == '(' && n[12] == ')') { /* 1234567801(B) */
 		n[10] = n[11];
-		n[11] = '\0';
+		memset(n + 11, 0, 2);
 		len = 11;
 	}
 	if (len != 8 && len != 10 && len != 11)
