@@ -177,6 +177,11 @@ static void test_refused(void **state)
 	make18(future, "110105", "20210602", 1);
 	char future_code[128];
 	snprintf(future_code, sizeof(future_code), "VBREG1|cn-resident|%s|Li|1|20210602|", future);
+	char long_name[300];
+	int k = snprintf(long_name, sizeof(long_name), "VBREG1|passport|E12345678|");
+	for (int i = 0; i < 128; i++)
+		long_name[k++] = 'a';
+	snprintf(long_name + k, sizeof(long_name) - (size_t)k, "|2|19800101|");
 	static const char base[] = "VBREG1|cn-resident|11010519491231002X|Li|2|19491231|";
 	const struct {
 		const char *text;
