@@ -62,8 +62,213 @@ static const char step1_sql[] =
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
+/*
+ * Step 2: the domain tables.
+ *
+ * Civil dates are 'YYYY-MM-DD' text (CHECK date(x) IS x refuses anything
+ * else, 30 February included); the repositories convert from and to the
+ * core's day numbers in SQL (date(d * 86400, 'unixepoch'),
+ * unixepoch(x) / 86400). Records that go to the platform (person, visit,
+ * dose, aefi) carry the bus_id and site_id that meta held when they were
+ * written. Names of the core's enums (visit states, wastage reasons, AEFI
+ * grades, document types) are checked by the code that maps them, so that
+ * a value added to the core needs no table rebuild; the store's own small
+ * sets (sources, movement kinds, excursion states) are CHECKed here.
+ *
+ * person: unique per document, and per the core's de-duplication key;
+ * registered_by is the proxy (a person) and relationship is set exactly
+ * with it. lot: unique lot number. vial: an opened vial (closed when
+ * empty or discarded). stock_move: the ledger, doses + for receive and -
+ * for administer, waste and recall (waste of a recalled lot), so that
+ * stock at any time is a sum. wastage: what was discarded and why.
+ * visit: one per arrival, numbered by ticket within its day. dose: given
+ * on the bus (source 'bus': visit, lot on board of the same product,
+ * staff and identity required; one per visit) or learnt from the platform
+ * or a certificate. aefi: an adverse event after the dose of a visit.
+ * temp_reading: one reading per fridge and second. excursion: an
+ * out-of-range stretch of a fridge and the staff's decision on the
+ * quarantine it caused.
+ */
+static const char step2_sql[] =
+    "CREATE TABLE person ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " doc_type TEXT NOT NULL,"
+    " doc_number TEXT NOT NULL CHECK (doc_number <> ''),"
+    " doc_country TEXT NOT NULL DEFAULT '',"
+    " doc_key TEXT NOT NULL UNIQUE,"
+    " doc_birth TEXT CHECK (doc_birth IS NULL OR date(doc_birth) IS doc_birth),"
+    " doc_sex INTEGER NOT NULL DEFAULT 0 CHECK (doc_sex IN (0, 1, 2)),"
+    " name TEXT NOT NULL CHECK (name <> ''),"
+    " sex INTEGER NOT NULL CHECK (sex IN (1, 2)),"
+    " birth TEXT NOT NULL CHECK (date(birth) IS birth),"
+    " nation TEXT NOT NULL DEFAULT '',"
+    " address TEXT NOT NULL DEFAULT '',"
+    " phone TEXT NOT NULL DEFAULT '',"
+    " source TEXT NOT NULL CHECK (source IN ('card', 'qr', 'typed', 'mrz')),"
+    " registered_by TEXT REFERENCES person (id),"
+    " relationship TEXT NOT NULL DEFAULT '',"
+    " bus_id TEXT NOT NULL,"
+    " site_id TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (doc_type, doc_number),"
+    " CHECK ((registered_by IS NULL) = (relationship = ''))"
+    ") STRICT;"
+    "CREATE INDEX person_registered_by ON person (registered_by)"
+    " WHERE registered_by IS NOT NULL;"
+
+    "CREATE TABLE lot ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " lot TEXT NOT NULL UNIQUE CHECK (lot <> ''),"
+    " product TEXT NOT NULL CHECK (product <> ''),"
+    " gtin TEXT NOT NULL DEFAULT '',"
+    " expiry TEXT CHECK (expiry IS NULL OR date(expiry) IS expiry),"
+    " doses_per_vial INTEGER NOT NULL CHECK (doses_per_vial >= 1),"
+    " vials INTEGER NOT NULL CHECK (vials >= 0),"
+    " fridge TEXT NOT NULL,"
+    " recalled INTEGER NOT NULL DEFAULT 0 CHECK (recalled IN (0, 1)),"
+    " quarantined INTEGER NOT NULL DEFAULT 0 CHECK (quarantined IN (0, 1)),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX lot_product ON lot (product);"
+
+    "CREATE TABLE vial ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " lot TEXT NOT NULL REFERENCES lot (lot),"
+    " opened_at INTEGER NOT NULL,"
+    " discard_at INTEGER NOT NULL CHECK (discard_at >= opened_at),"
+    " doses_left INTEGER NOT NULL CHECK (doses_left >= 0),"
+    " closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1))"
+    ") STRICT;"
+    "CREATE INDEX vial_lot ON vial (lot);"
+    "CREATE INDEX vial_open ON vial (opened_at, id) WHERE closed = 0;"
+
+    "CREATE TABLE stock_move ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " lot TEXT NOT NULL REFERENCES lot (lot),"
+    " kind TEXT NOT NULL CHECK (kind IN ('receive', 'administer', 'waste', 'recall')),"
+    " doses INTEGER NOT NULL"
+    "  CHECK (CASE kind WHEN 'receive' THEN doses > 0 ELSE doses < 0 END),"
+    " at INTEGER NOT NULL,"
+    " ref TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX stock_move_lot_at ON stock_move (lot, at);"
+    "CREATE INDEX stock_move_at ON stock_move (at);"
+
+    "CREATE TABLE wastage ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " lot TEXT NOT NULL REFERENCES lot (lot),"
+    " doses INTEGER NOT NULL CHECK (doses > 0),"
+    " vials INTEGER NOT NULL CHECK (vials >= 0),"
+    " reason TEXT NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " note TEXT NOT NULL DEFAULT '',"
+    " recorded_by TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX wastage_lot ON wastage (lot);"
+    "CREATE INDEX wastage_at ON wastage (at);"
+
+    "CREATE TABLE visit ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " person_id TEXT NOT NULL REFERENCES person (id),"
+    " state TEXT NOT NULL,"
+    " day TEXT NOT NULL CHECK (date(day) IS day),"
+    " ticket_no INTEGER NOT NULL CHECK (ticket_no >= 1),"
+    " ticket TEXT NOT NULL,"
+    " deferral TEXT NOT NULL DEFAULT '',"
+    " bus_id TEXT NOT NULL,"
+    " site_id TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (day, ticket_no)"
+    ") STRICT;"
+    "CREATE INDEX visit_person ON visit (person_id, day);"
+
+    "CREATE TABLE dose ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " visit_id TEXT REFERENCES visit (id),"
+    " person_id TEXT NOT NULL REFERENCES person (id),"
+    " product TEXT NOT NULL CHECK (product <> ''),"
+    " lot TEXT NOT NULL,"
+    " dose_number INTEGER NOT NULL CHECK (dose_number >= 1),"
+    " series_doses INTEGER NOT NULL CHECK (series_doses >= 0),"
+    " given_at INTEGER NOT NULL,"
+    " given_on TEXT NOT NULL CHECK (date(given_on) IS given_on),"
+    " route TEXT NOT NULL,"
+    " body_site TEXT NOT NULL,"
+    " staff TEXT NOT NULL,"
+    " source TEXT NOT NULL CHECK (source IN ('bus', 'platform', 'certificate')),"
+    " bus_id TEXT,"
+    " site_id TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " CHECK (source <> 'bus' OR (visit_id IS NOT NULL AND lot <> '' AND staff <> ''"
+    "  AND bus_id IS NOT NULL AND site_id IS NOT NULL))"
+    ") STRICT;"
+    "CREATE UNIQUE INDEX dose_visit ON dose (visit_id) WHERE visit_id IS NOT NULL;"
+    "CREATE INDEX dose_person ON dose (person_id, given_on);"
+    "CREATE INDEX dose_given_at ON dose (given_at);"
+    "CREATE TRIGGER dose_visit_person BEFORE INSERT ON dose"
+    " WHEN NEW.visit_id IS NOT NULL"
+    "  AND NEW.person_id IS NOT (SELECT person_id FROM visit WHERE id = NEW.visit_id)"
+    " BEGIN SELECT RAISE(ABORT, 'a dose belongs to the person of its visit'); END;"
+    "CREATE TRIGGER dose_bus_lot BEFORE INSERT ON dose"
+    " WHEN NEW.source = 'bus' AND NOT EXISTS"
+    "  (SELECT 1 FROM lot WHERE lot = NEW.lot AND product = NEW.product)"
+    " BEGIN SELECT RAISE(ABORT, 'a dose given on the bus names a lot of its product on"
+    " board'); END;"
+
+    "CREATE TABLE aefi ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " visit_id TEXT NOT NULL REFERENCES visit (id),"
+    " dose_id TEXT NOT NULL REFERENCES dose (id),"
+    " person_id TEXT NOT NULL REFERENCES person (id),"
+    " onset INTEGER NOT NULL,"
+    " symptoms TEXT NOT NULL CHECK (symptoms <> ''),"
+    " other TEXT NOT NULL DEFAULT '',"
+    " severity TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " action_note TEXT NOT NULL DEFAULT '',"
+    " bus_id TEXT NOT NULL,"
+    " site_id TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX aefi_visit ON aefi (visit_id);"
+    "CREATE INDEX aefi_dose ON aefi (dose_id);"
+    "CREATE INDEX aefi_onset ON aefi (onset);"
+
+    "CREATE TABLE temp_reading ("
+    " fridge TEXT NOT NULL CHECK (fridge <> ''),"
+    " at INTEGER NOT NULL,"
+    " centi_c INTEGER NOT NULL,"
+    " PRIMARY KEY (fridge, at)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE excursion ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " fridge TEXT NOT NULL CHECK (fridge <> ''),"
+    " started_at INTEGER NOT NULL,"
+    " seen_until INTEGER NOT NULL CHECK (seen_until >= started_at),"
+    " ended_at INTEGER CHECK (ended_at IS NULL OR ended_at = seen_until),"
+    " min_centi INTEGER NOT NULL,"
+    " max_centi INTEGER NOT NULL CHECK (max_centi >= min_centi),"
+    " state TEXT NOT NULL"
+    "  CHECK (state IN ('recorded', 'quarantined', 'released', 'discarded')),"
+    " decided_by TEXT,"
+    " decided_at INTEGER,"
+    " note TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (fridge, started_at),"
+    " CHECK ((state IN ('released', 'discarded'))"
+    "  = (decided_by IS NOT NULL AND decided_at IS NOT NULL))"
+    ") STRICT;"
+    "CREATE INDEX excursion_started ON excursion (started_at);";
+
 const struct store_migration store_migrations[] = {
     {1, "meta, outbox, audit", step1_sql, store_meta_bootstrap},
+    {2, "domain tables", step2_sql, NULL},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);
