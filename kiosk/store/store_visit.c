@@ -143,8 +143,11 @@ int store_visit_open_for_person(struct store *st, const char *person_id, int32_t
 		goto out;
 	while ((rc = store_step(st, s)) == 1) {
 		struct store_visit v;
-		if ((rc = read_visit(st, s, &v)))
+		int rrc = read_visit(st, s, &v);
+		if (rrc) {
+			rc = rrc;
 			break;
+		}
 		if (!visit_state_is_final(v.state)) {
 			*out = v;
 			break;
