@@ -1,0 +1,258 @@
+/*
+ * ctl: option parsing, help, output and exit codes shared by every
+ * vaxbusctl subcommand, and the lazily opened database and catalog.
+ */
+#include "ctl.h"
+
+#include "catalog_file.h"
+#include "store.h"
+#include "store_meta.h"
+#include "vbdate.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_help(const struct ctl *c, const struct ctl_opt *opts, const char *summary)
+{
+	printf("usage: vaxbusctl [--db PATH] %s [options]\n\n%s\n\noptions:\n", c->cmd, summary);
+	for (const struct ctl_opt *o = opts; o->name; o++) {
+		char lhs[48];
+		snprintf(lhs, sizeof(lhs), "%s%s%s", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+		printf("  %-26s %s%s\n", lhs, o->help, o->required ? " (required)" : "");
+	}
+	printf("  %-26s %s\n  %-26s %s\n", "--json", "print one JSON object", "--help",
+	       "show this help");
+}
+
+int ctl_parse(struct ctl *c, int argc, char **argv, struct ctl_opt *opts, const char *summary)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--json") == 0) {
+			c->json = 1;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_help(c, opts, summary);
+			return CTL_HELP_SHOWN;
+		}
+		const char *eq = strchr(a, '=');
+		size_t len = eq ? (size_t)(eq - a) : strlen(a);
+		struct ctl_opt *o = opts;
+		while (o->name && (strlen(o->name) != len || strncmp(o->name, a, len) != 0))
+			o++;
+		if (!o->name)
+			return ctl_usage(c, "unknown option '%s' (see --help)", a);
+		if (!o->arg) {
+			if (eq)
+				return ctl_usage(c, "%s takes no value", o->name);
+			o->value = "1";
+		} else if (eq) {
+			o->value = eq + 1;
+		} else if (i + 1 < argc) {
+			o->value = argv[++i];
+		} else {
+			return ctl_usage(c, "%s needs a value: %s", o->name, o->arg);
+		}
+	}
+	for (const struct ctl_opt *o = opts; o->name; o++)
+		if (o->required && !o->value)
+			return ctl_usage(c, "%s %s is required", o->name, o->arg ? o->arg : "");
+	return CTL_OK;
+}
+
+const char *ctl_opt(const struct ctl_opt *opts, const char *name)
+{
+	for (; opts->name; opts++)
+		if (strcmp(opts->name, name) == 0)
+			return opts->value;
+	return NULL;
+}
+
+static void render(json_t *v, int indent);
+
+int ctl_refuse_with(struct ctl *c, const char *field, const struct vb_reason *why, json_t *extra)
+{
+	const char *code = why && why->code ? why->code : "refused";
+	const char *text = why ? why->text : "";
+	if (c->json) {
+		json_t *o = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", code, "reason", text);
+		if (field)
+			json_object_set_new(o, "field", json_string(field));
+		if (extra)
+			json_object_update(o, extra);
+		json_dumpf(o, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(o);
+	} else {
+		fprintf(stderr, "vaxbusctl %s: %s%s%s: %s\n", c->cmd, field ? field : "",
+			field ? ": " : "", code, text);
+		if (extra)
+			render(extra, 0);
+	}
+	json_decref(extra);
+	return CTL_REFUSED;
+}
+
+int ctl_refuse(struct ctl *c, const char *field, const struct vb_reason *why)
+{
+	return ctl_refuse_with(c, field, why, NULL);
+}
+
+int ctl_refusef(struct ctl *c, const char *field, const char *code, const char *fmt, ...)
+{
+	struct vb_reason why = {.code = code};
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why.text, sizeof(why.text), fmt, ap);
+	va_end(ap);
+	return ctl_refuse(c, field, &why);
+}
+
+int ctl_usage(struct ctl *c, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "vaxbusctl%s%s: ", c->cmd ? " " : "", c->cmd ? c->cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CTL_USAGE;
+}
+
+int ctl_storage(struct ctl *c, int rc)
+{
+	const char *msg = c->st ? store_errmsg(c->st) : "";
+	if (c->json) {
+		json_t *o = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "storage", "reason",
+				      msg && *msg ? msg : vb_strerror(rc));
+		json_dumpf(o, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(o);
+	} else {
+		fprintf(stderr, "vaxbusctl %s: storage error: %s%s%s\n", c->cmd ? c->cmd : "",
+			vb_strerror(rc), msg && *msg ? ": " : "", msg ? msg : "");
+	}
+	return CTL_STORAGE;
+}
+
+static void render(json_t *v, int indent)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, item)
+		{
+			if (strcmp(key, "ok") == 0 && indent == 0)
+				continue;
+			printf("%*s%s:", indent, "", key);
+			if (json_is_object(item) || json_is_array(item)) {
+				printf("\n");
+				render(item, indent + 2);
+			} else {
+				printf(" ");
+				render(item, 0);
+			}
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+		{
+			if (json_is_object(item)) {
+				printf("%*s-\n", indent, "");
+				render(item, indent + 2);
+			} else {
+				printf("%*s- ", indent, "");
+				render(item, 0);
+			}
+		}
+	} else if (json_is_string(v)) {
+		printf("%s\n", json_string_value(v));
+	} else {
+		char *s = json_dumps(v, JSON_ENCODE_ANY);
+		printf("%s\n", s ? s : "?");
+		free(s);
+	}
+}
+
+int ctl_emit(struct ctl *c, json_t *obj, const char *text)
+{
+	json_object_set_new(obj, "ok", json_true());
+	if (c->json) {
+		json_dumpf(obj, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+	} else if (text) {
+		fputs(text, stdout);
+	} else {
+		render(obj, 0);
+	}
+	json_decref(obj);
+	return CTL_OK;
+}
+
+int ctl_store(struct ctl *c, int allow_uninit)
+{
+	struct vb_reason why = {0};
+	int rc = store_open(c->db_path, &c->st, &why);
+	if (rc) {
+		if (!why.code)
+			return ctl_storage(c, rc);
+		ctl_refuse(c, "--db", &why);
+		return CTL_STORAGE;
+	}
+	char bus[64];
+	rc = store_meta_get(c->st, "bus_id", bus, sizeof(bus));
+	if (rc == VB_ENOTFOUND && !allow_uninit)
+		return ctl_refusef(c, NULL, "not_initialised",
+				   "the database %s is not initialised: run vaxbusctl init first",
+				   c->db_path);
+	if (rc && rc != VB_ENOTFOUND)
+		return ctl_storage(c, rc);
+	char off[16];
+	if (store_meta_get(c->st, "utc_offset_min", off, sizeof(off)) == VB_OK)
+		c->utc_offset_min = atoi(off);
+	c->today = vbdate_from_unix(c->now, c->utc_offset_min);
+	return CTL_OK;
+}
+
+int ctl_catalog(struct ctl *c)
+{
+	const char *path = getenv("VAXBUS_CATALOG");
+	char err[256];
+	if (!path || !*path)
+		path = VB_ASSETS_DIR "/vaccines/covid19-cn-2021.json";
+	if (catalog_file_load(path, &c->cat, err, sizeof(err)))
+		return ctl_refusef(c, "catalog", "bad_catalog", "%s", err);
+	return CTL_OK;
+}
+
+int ctl_date(struct ctl *c, const char *opt, const char *value, int32_t *out)
+{
+	if (vbdate_parse(value, out))
+		return ctl_refusef(c, opt, "bad_date", "not a real date (want YYYYMMDD)");
+	return CTL_OK;
+}
+
+int ctl_int(struct ctl *c, const char *opt, const char *value, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (errno || end == value || *end || v < min || v > max)
+		return ctl_refusef(c, opt, "bad_number", "want a whole number from %ld to %ld", min,
+				   max);
+	*out = v;
+	return CTL_OK;
+}
+
+void ctl_cleanup(struct ctl *c)
+{
+	catalog_free(c->cat);
+	c->cat = NULL;
+	store_close(c->st);
+	c->st = NULL;
+}
