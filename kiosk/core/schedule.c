@@ -198,11 +198,17 @@ static int decide_next(const struct catalog *cat, int32_t birth, const char *con
 				     "dose %d: %s is not on board and no product allowed to "
 				     "continue its series is",
 				     d->dose_number, series->id);
-	/* The series' own product when on board, else the preferred substitute. */
+	/* The series' own product when on board, and then only it (NHC guide:
+	 * the same product for the whole series; another maker's vaccine of the
+	 * same type only when it is unavailable); else the substitutes. */
 	p = catalog_find(cat, d->allowed[0]);
 	for (size_t i = 0; i < d->n_allowed; i++)
 		if (!strcmp(d->allowed[i], series->id))
 			p = series;
+	if (p == series) {
+		memcpy(d->allowed[0], series->id, CATALOG_ID_CAP);
+		d->n_allowed = 1;
+	}
 	memcpy(d->product, p->id, CATALOG_ID_CAP);
 	d->needs_assessment = needs_assessment(p, age);
 	d->colour = colour_of(today, d->latest, dose->warn_days);

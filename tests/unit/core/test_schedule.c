@@ -357,13 +357,14 @@ static void test_assessment(void **state)
 			 VB_OK);
 	assert_string_equal(out.product, "x");
 	assert_int_equal(out.needs_assessment, 1);
-	/* Dose 2 of an x series at 59: x itself first though y is preferred on
-	 * board; both allowed, in the order on board; no assessment before 60. */
+	/* Dose 2 of an x series at 59: x itself though y is preferred on board,
+	 * and only x (a substitute only when the series' product is not on
+	 * board); no assessment before 60. */
 	assert_int_equal(schedule_decide(cat, day("1961-04-02"), &hx, 1, pref_y, 2, today, &out),
 			 VB_OK);
 	assert_string_equal(out.product, "x");
-	assert_int_equal(out.n_allowed, 2);
-	assert_string_equal(out.allowed[0], "y");
+	assert_int_equal(out.n_allowed, 1);
+	assert_string_equal(out.allowed[0], "x");
 	assert_int_equal(out.needs_assessment, 0);
 	catalog_free(cat);
 }
