@@ -10,7 +10,12 @@
  * max_batch_ms) in one BEGIN IMMEDIATE ... COMMIT, each item inside its own
  * SAVEPOINT, and only after COMMIT returns wakes each submitter with its
  * own result. A failing item is rolled back to its savepoint alone; the
- * other items of its batch still commit.
+ * other items of its batch still commit. Two failures do take the whole
+ * batch: a COMMIT that fails (a full disk, or a DEFERRABLE INITIALLY
+ * DEFERRED constraint one item broke — so keep constraints immediate on
+ * tables written through a group), and an item whose error made SQLite
+ * abandon the transaction (I/O error); every item is then told its writes
+ * were not kept, and the items not yet run go on in the next batch.
  */
 #ifndef STORE_GROUP_H
 #define STORE_GROUP_H

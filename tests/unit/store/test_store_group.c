@@ -122,24 +122,24 @@ static void check_consistent(const char *path, int64_t records)
 	store_close(st);
 }
 
-/* A batch of 10 built deterministically: the first item holds the writer
- * until the other 9 are queued, so all 10 share one transaction. */
+/*
+ * Deterministic batches: a gate item holds the writer inside the batch's
+ * transaction while the test queues the other items one by one (each
+ * queued before the next is submitted, so their order is fixed); then the
+ * gate returns and the writer runs them all in the same transaction.
+ */
 struct gate {
 	struct store_group *g;
-	atomic_int started;
-	int queued_target;
+	atomic_int started, open;
 };
 
 static int gate_fn(struct store *st, void *arg)
 {
 	struct gate *gt = arg;
-	struct store_group_stats s;
 	(void)st;
 	atomic_store(&gt->started, 1);
-	do {
+	while (!atomic_load(&gt->open))
 		sched_yield();
-		store_group_stats(gt->g, &s);
-	} while (s.queued < (uint64_t)gt->queued_target);
 	return VB_OK;
 }
 
@@ -151,6 +151,7 @@ static void *submit_gate(void *arg)
 
 struct sub {
 	struct store_group *g;
+	int (*fn)(struct store *st, void *arg); /* write_record if NULL */
 	struct work w;
 	int rc;
 };
@@ -158,51 +159,79 @@ struct sub {
 static void *submit_one(void *arg)
 {
 	struct sub *s = arg;
-	s->rc = store_group_submit(s->g, write_record, &s->w);
+	s->rc = store_group_submit(s->g, s->fn ? s->fn : write_record, &s->w);
 	return NULL;
+}
+
+static void wait_queued(struct store_group *g, uint64_t n)
+{
+	struct store_group_stats s;
+	for (;;) {
+		store_group_stats(g, &s);
+		if (s.queued >= n)
+			return;
+		sched_yield();
+	}
+}
+
+/* Batches that wait for the gate however slow the machine is. */
+static const struct store_group_config slow_cfg = {.max_batch = 64, .max_batch_ms = 600000};
+
+/* Runs the gate and then subs[0..n) in one batch; returns the gate's
+ * result. */
+static int gated_batch(struct store_group *g, struct sub *subs, int n)
+{
+	struct gate gt = {.g = g};
+	pthread_t gth, th[16];
+	assert_true(n <= 16);
+	assert_int_equal(pthread_create(&gth, NULL, submit_gate, &gt), 0);
+	while (!atomic_load(&gt.started))
+		sched_yield();
+	for (int i = 0; i < n; i++) {
+		subs[i].g = g;
+		subs[i].rc = 1;
+		assert_int_equal(pthread_create(&th[i], NULL, submit_one, &subs[i]), 0);
+		wait_queued(g, (uint64_t)i + 1);
+	}
+	atomic_store(&gt.open, 1);
+	void *grc = NULL;
+	assert_int_equal(pthread_join(gth, &grc), 0);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	return (int)(intptr_t)grc;
 }
 
 static void test_failing_items_do_not_fail_the_batch(void **state)
 {
 	struct fixture *f = *state;
 	enum { N = 9 };
-	struct store_group_config cfg = {.max_batch = 64, .max_batch_ms = 60000};
-	struct gate gt = {.queued_target = N};
+	struct store_group *g = NULL;
 	struct sub subs[N];
-	pthread_t gth, th[N];
 
-	assert_int_equal(store_group_open(f->path, &cfg, &gt.g, NULL), VB_OK);
-	/* Item 0 exists beforehand so that item 5 can collide with it. */
-	struct sub first = {.g = gt.g, .w = {.n = 100}};
+	assert_int_equal(store_group_open(f->path, &slow_cfg, &g, NULL), VB_OK);
+	/* A record that exists beforehand so that item 5 can collide with it. */
+	struct sub first = {.g = g, .w = {.n = 100}};
 	submit_one(&first);
 	assert_int_equal(first.rc, VB_OK);
 
-	assert_int_equal(pthread_create(&gth, NULL, submit_gate, &gt), 0);
-	while (!atomic_load(&gt.started))
-		sched_yield();
 	for (int i = 0; i < N; i++) {
-		subs[i] = (struct sub){.g = gt.g, .w = {.n = i}, .rc = 1};
+		subs[i] = (struct sub){.w = {.n = i}};
 		if (i == 2)
 			subs[i].w.outcome = VB_EREFUSED;
 		if (i == 7)
 			subs[i].w.outcome = VB_EINVAL;
 		if (i == 5)
 			subs[i].w.dup_of = first.w.id;
-		assert_int_equal(pthread_create(&th[i], NULL, submit_one, &subs[i]), 0);
 	}
-	void *grc = (void *)1;
-	assert_int_equal(pthread_join(gth, &grc), 0);
-	assert_int_equal((int)(intptr_t)grc, VB_OK);
-	for (int i = 0; i < N; i++)
-		assert_int_equal(pthread_join(th[i], NULL), 0);
+	assert_int_equal(gated_batch(g, subs, N), VB_OK);
 
 	struct store_group_stats s;
-	store_group_stats(gt.g, &s);
+	store_group_stats(g, &s);
 	assert_int_equal(s.batches, 2); /* the first item, then all ten */
 	assert_int_equal(s.items, 11);
 	assert_int_equal(s.max_items, 10);
 	assert_int_equal(s.queued, 0);
-	store_group_close(gt.g);
+	store_group_close(g);
 
 	for (int i = 0; i < N; i++) {
 		int want = i == 2 ? VB_EREFUSED : i == 7 ? VB_EINVAL : i == 5 ? VB_EEXIST : VB_OK;
@@ -211,6 +240,99 @@ static void test_failing_items_do_not_fail_the_batch(void **state)
 		assert_int_equal(present(f->path, subs[i].w.id), want == VB_OK);
 	}
 	check_consistent(f->path, 1 + N - 3);
+}
+
+static void test_max_batch_splits(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 7 };
+	struct store_group_config cfg = {.max_batch = 3, .max_batch_ms = 60000};
+	struct store_group *g = NULL;
+	struct sub subs[N];
+	assert_int_equal(store_group_open(f->path, &cfg, &g, NULL), VB_OK);
+	for (int i = 0; i < N; i++)
+		subs[i] = (struct sub){.w = {.n = i}};
+	assert_int_equal(gated_batch(g, subs, N), VB_OK);
+	struct store_group_stats s;
+	store_group_stats(g, &s);
+	store_group_close(g);
+	/* gate + 2, then 3, then 2 */
+	assert_int_equal(s.batches, 3);
+	assert_int_equal(s.max_items, 3);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(subs[i].rc, VB_OK);
+	check_consistent(f->path, N);
+}
+
+/* An item whose writes break a deferred foreign key: the COMMIT itself
+ * fails, so no item of the batch is durable, and each is told so. */
+static const char SQL_DEFERRED[] =
+    "CREATE TABLE grp_parent (id TEXT PRIMARY KEY NOT NULL) STRICT;"
+    "CREATE TABLE grp_child (pid TEXT NOT NULL REFERENCES grp_parent (id)"
+    " DEFERRABLE INITIALLY DEFERRED) STRICT;";
+static const char SQL_ORPHAN[] = "INSERT INTO grp_child (pid) VALUES ('nobody')";
+
+static int orphan_fn(struct store *st, void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = write_record(st, arg);
+	if (!rc && !(rc = store_stmt(st, SQL_ORPHAN, &s)))
+		rc = store_step_done(st, s);
+	return rc;
+}
+
+static void test_commit_failure_fails_the_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = NULL;
+	struct store_group *g = NULL;
+	struct sub subs[3] = {{.w = {.n = 1}}, {.fn = orphan_fn, .w = {.n = 2}}, {.w = {.n = 3}}};
+
+	assert_int_equal(store_open(f->path, &st, NULL), VB_OK);
+	assert_int_equal(store_exec_static(st, SQL_DEFERRED), VB_OK);
+	store_close(st);
+	assert_int_equal(store_group_open(f->path, &slow_cfg, &g, NULL), VB_OK);
+	assert_int_equal(gated_batch(g, subs, 3), VB_EINVAL);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(subs[i].rc, VB_EINVAL); /* FOREIGN KEY constraint failed */
+		assert_int_equal(present(f->path, subs[i].w.id), 0);
+	}
+	/* The writer goes on. */
+	struct sub after = {.g = g, .w = {.n = 4}};
+	submit_one(&after);
+	assert_int_equal(after.rc, VB_OK);
+	store_group_close(g);
+	check_consistent(f->path, 1);
+}
+
+/* An item whose failure takes the whole transaction with it (here a raw
+ * ROLLBACK behind the store's back, as SQLITE_FULL or an I/O error would):
+ * the items before it in the batch are lost and told so; the items after
+ * it run in the next batch. */
+static int rollback_fn(struct store *st, void *arg)
+{
+	(void)arg;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return VB_EIO;
+}
+
+static void test_lost_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct store_group *g = NULL;
+	struct sub subs[3] = {{.w = {.n = 1}}, {.fn = rollback_fn}, {.w = {.n = 3}}};
+	assert_int_equal(store_group_open(f->path, &slow_cfg, &g, NULL), VB_OK);
+	assert_int_equal(gated_batch(g, subs, 3), VB_ESTORAGE);
+	assert_int_equal(subs[0].rc, VB_ESTORAGE);
+	assert_int_equal(subs[1].rc, VB_EIO);
+	assert_int_equal(subs[2].rc, VB_OK);
+	struct store_group_stats s;
+	store_group_stats(g, &s);
+	assert_int_equal(s.batches, 2);
+	store_group_close(g);
+	assert_int_equal(present(f->path, subs[0].w.id), 0);
+	assert_int_equal(present(f->path, subs[2].w.id), 1);
+	check_consistent(f->path, 1);
 }
 
 struct thread_arg {
@@ -321,6 +443,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_failing_items_do_not_fail_the_batch),
+	    T(test_max_batch_splits),
+	    T(test_commit_failure_fails_the_batch),
+	    T(test_lost_transaction),
 	    T(test_many_threads),
 	    T(test_item_cannot_take_the_transaction),
 	    T(test_arguments),
