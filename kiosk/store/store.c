@@ -105,11 +105,19 @@ int store_stmt(struct store *st, const char *sql, sqlite3_stmt **out)
 		st->cap_stmts = cap;
 	}
 	sqlite3_stmt *s = NULL;
-	int src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+	const char *tail = NULL;
+	int src = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, &tail);
 	if (src != SQLITE_OK)
 		return store_err(st, src);
 	if (!s) /* only whitespace or a comment */
 		return store_err_set(st, VB_EINVAL, "empty SQL statement");
+	while (tail && (*tail == ' ' || *tail == '\t' || *tail == '\n' || *tail == ';'))
+		tail++;
+	if (tail && *tail) {
+		/* SQLite would silently ignore the rest. */
+		sqlite3_finalize(s);
+		return store_err_set(st, VB_EINVAL, "store_stmt takes one statement: %.40s", tail);
+	}
 	st->stmts[st->n_stmts].sql = sql;
 	st->stmts[st->n_stmts].stmt = s;
 	st->n_stmts++;

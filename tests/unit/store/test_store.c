@@ -411,6 +411,14 @@ static void test_stmt_cache(void **state)
 	assert_int_equal(store_stmt(st, SQL_B, &b), VB_OK);
 	assert_ptr_not_equal(a1, b);
 	assert_int_equal(store_bind_int64(st, b, 7, 1), VB_ERANGE);
+	/* One statement per entry: a second one would be ignored silently. */
+	static const char SQL_TWO[] = "SELECT 1; SELECT 2";
+	static const char SQL_ONE[] = "SELECT 1;\n";
+	static const char SQL_EMPTY[] = "  -- nothing\n";
+	assert_int_equal(store_stmt(st, SQL_TWO, &b), VB_EINVAL);
+	assert_non_null(strstr(store_errmsg(st), "one statement"));
+	assert_int_equal(store_stmt(st, SQL_ONE, &b), VB_OK);
+	assert_int_equal(store_stmt(st, SQL_EMPTY, &b), VB_EINVAL);
 	store_stmt_reset(NULL);
 	store_close(st);
 }
