@@ -307,7 +307,6 @@ int store_report_gather(struct store *st, const char *site_id, int32_t day, int 
 	    (rc = gather_vials(st, from, to, &d)) || (rc = gather_waste(st, from, to, &d)) ||
 	    (rc = gather_stock(st, from, to, &d)))
 		goto out;
-	d.in.site = d.site;
 	d.in.date = day;
 	d.in.visits = d.visits;
 	d.in.doses = d.doses;
@@ -330,6 +329,7 @@ out:
 		return rc;
 	}
 	*out = d;
+	out->in.site = out->site; /* into the caller's copy, not this frame */
 	return VB_OK;
 }
 
