@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A whole day on the bus from the command line, on the real vaxbusctl
 # binary: init, lots, persons (with a proxy), due, box checks that pass and
 # fail, doses, an AEFI, a fridge excursion that quarantines its lots, the

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Power cut: the real vaxbusctl is killed with SIGKILL at random moments
+# while it registers people, over and over on one database. After every
+# cut: each registration that vaxbusctl reported done is there, the
+# database passes PRAGMA integrity_check, the audit chain verifies, and
+# every person has exactly one outbox row. Runs: VB_POWERCUT_RUNS (200).
+set -eu
+ctl=${1:?usage: powercut.sh PATH-TO-VAXBUSCTL}
+runs=${VB_POWERCUT_RUNS:-200}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db=$dir/cut.db
+export VAXBUS_DB=$db
+"$ctl" init --bus BUS-CUT --site S1 >/dev/null
+
+# Valid resident ID numbers (GB 11643 check character), one per line.
+awk 'BEGIN {
+	split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
+	split("1 0 X 9 8 7 6 5 4 3 2", m, " ")
+	for (i = 0; i < 20000; i++) {
+		s = sprintf("110101%04d%02d%02d%03d", 1940 + i % 60, 1 + i % 12, 1 + i % 28, i % 1000)
+		sum = 0
+		for (k = 1; k <= 17; k++)
+			sum += substr(s, k, 1) * w[k]
+		print s m[sum % 11 + 1]
+	}
+}' >"$dir/ids"
+
+cat >"$dir/writer.sh" <<'WRITER'
+#!/bin/bash
+# Registers people from line $2 of the id list on, logging each one that
+# vaxbusctl reported as done.
+ctl=$1
+n=$2
+echo $$ >"$DIR/pgid.tmp" && mv "$DIR/pgid.tmp" "$DIR/pgid"
+tail -n +"$n" "$DIR/ids" | while read -r id; do
+	birth=$(printf '%s' "$id" | cut -c7-14)
+	sex=$(( $(printf '%s' "$id" | cut -c17) % 2 == 1 ? 1 : 2 ))
+	"$ctl" person add --id-type cn-resident --id "$id" --name 测试 --sex "$sex" \
+		--birth "$birth" >/dev/null 2>&1 && echo "$id" >>"$DIR/done"
+done
+WRITER
+export DIR=$dir
+: >"$dir/done"
+# Starts a writer in its own session, then kills it and its vaxbusctl at
+# once after $1 seconds (the shell's "Killed" notice goes to stderr).
+cut_power() {
+	rm -f "$dir/pgid"
+	setsid bash "$dir/writer.sh" "$ctl" "$next" &
+	local pid=$!
+	while [ ! -s "$dir/pgid" ]; do sleep 0.01; done
+	sleep "$1"
+	kill -9 -- "-$(cat "$dir/pgid")"
+	wait "$pid" || true
+}
+
+fails=0
+next=1
+for run in $(seq 1 "$runs"); do
+	delay=$(awk -v r="$run" 'BEGIN { srand(r); printf "%.3f", rand() * 0.3 }')
+	cut_power "$delay" 2>/dev/null
+	next=$(( $(sqlite3 "$db" "SELECT count(*) FROM person") + 2 ))
+
+	sqlite3 "$db" "SELECT doc_number FROM person" | sort >"$dir/stored"
+	sort "$dir/done" >"$dir/reported"
+	lost=$(comm -23 "$dir/reported" "$dir/stored" | wc -l)
+	integrity=$(sqlite3 "$db" "PRAGMA integrity_check")
+	mismatch=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM person) -
+		(SELECT count(*) FROM outbox WHERE kind = 'patient')")
+	if [ "$lost" -ne 0 ] || [ "$integrity" != ok ] || [ "$mismatch" -ne 0 ] ||
+		! "$ctl" audit verify >/dev/null 2>&1; then
+		echo "FAIL run $run (delay ${delay}s): lost $lost, integrity '$integrity'," \
+			"persons minus outbox rows $mismatch, audit: $("$ctl" audit verify 2>&1)"
+		fails=$((fails + 1))
+	fi
+done
+persons=$(sqlite3 "$db" "SELECT count(*) FROM person")
+echo "$runs kill -9 runs: $(wc -l <"$dir/done") registrations reported done, $persons stored"
+echo "$((runs - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
