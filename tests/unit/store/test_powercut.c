@@ -336,9 +336,26 @@ static int env_int(const char *name, int def)
 	return v && *v ? atoi(v) : def;
 }
 
+/* The directory lives in a fixture so that it goes even if a check fails. */
+static int setup(void **state)
+{
+	struct tdir *dir = calloc(1, sizeof(*dir));
+	assert_non_null(dir);
+	tdir_init(dir);
+	*state = dir;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	tdir_cleanup(*state);
+	free(*state);
+	return 0;
+}
+
 static void test_powercut(void **state)
 {
-	(void)state;
+	struct tdir *dir = *state;
 	int runs = env_int("VB_POWERCUT_RUNS", DEFAULT_RUNS);
 	const char *seed_env = getenv("VB_POWERCUT_SEED");
 	uint64_t seed = seed_env && *seed_env ? strtoull(seed_env, NULL, 10)
@@ -350,19 +367,17 @@ static void test_powercut(void **state)
 	fflush(stdout);
 	uint64_t rng = seed;
 	struct stats stats = {0};
-	struct tdir dir;
 	char path[300];
 	struct ids ids = {NULL, 0, 0};
 	int64_t t0 = now_us();
-	tdir_init(&dir);
-	tdir_file(&dir, "bus.db", path, sizeof(path));
+	tdir_file(dir, "bus.db", path, sizeof(path));
 
 	for (int run = 0; run < runs; run++) {
 		if (run % CYCLE == 0) {
 			/* A new database file for the next cycle of kills. */
-			tdir_cleanup(&dir);
-			tdir_init(&dir);
-			tdir_file(&dir, "bus.db", path, sizeof(path));
+			tdir_cleanup(dir);
+			tdir_init(dir);
+			tdir_file(dir, "bus.db", path, sizeof(path));
 			ids.n = 0;
 		}
 		int mode = run % 2, from_fork = run % FROM_FORK_EVERY == 0;
@@ -384,13 +399,12 @@ static void test_powercut(void **state)
 	       stats.runs, stats.tx_runs, stats.group_runs, stats.reported,
 	       stats.kills_before_first, (double)(now_us() - t0) / 1e6);
 	free(ids.v);
-	tdir_cleanup(&dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_powercut),
+	    cmocka_unit_test_setup_teardown(test_powercut, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
