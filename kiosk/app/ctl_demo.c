@@ -217,7 +217,7 @@ static const char *arg_after(const struct demo_step *s, const char *opt)
 	for (size_t i = 0; i + 1 < ARGS_MAX && s->args[i + 1]; i++)
 		if (strcmp(s->args[i], opt) == 0)
 			return s->args[i + 1];
-	return NULL;
+	return "";
 }
 
 static const char *lookup(const struct demo_names *names, const char *arg)

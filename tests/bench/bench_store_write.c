@@ -16,6 +16,7 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +102,7 @@ static void fresh_db(char *dir, size_t dir_cap, char *out, size_t cap)
 
 static void remove_db(const char *dir, const char *path)
 {
-	char f[400];
+	char f[PATH_MAX + 8];
 	unlink(path);
 	snprintf(f, sizeof(f), "%s-wal", path);
 	unlink(f);
