@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One line of JSON; reals with 6 significant digits (10.2, not 10.19999). */
+#define CTL_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(6))
+
 static void print_help(const struct ctl *c, const struct ctl_opt *opts, const char *summary)
 {
 	printf("usage: vaxbusctl [--db PATH] %s [options]\n\n%s\n\noptions:\n", c->cmd, summary);
@@ -85,7 +88,7 @@ int ctl_refuse_with(struct ctl *c, const char *field, const struct vb_reason *wh
 			json_object_set_new(o, "field", json_string(field));
 		if (extra)
 			json_object_update(o, extra);
-		json_dumpf(o, stdout, JSON_COMPACT);
+		json_dumpf(o, stdout, CTL_JSON_FLAGS);
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
@@ -130,7 +133,7 @@ int ctl_storage(struct ctl *c, int rc)
 	if (c->json) {
 		json_t *o = json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "storage", "reason",
 				      msg && *msg ? msg : vb_strerror(rc));
-		json_dumpf(o, stdout, JSON_COMPACT);
+		json_dumpf(o, stdout, CTL_JSON_FLAGS);
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
@@ -173,7 +176,7 @@ static void render(json_t *v, int indent)
 	} else if (json_is_string(v)) {
 		printf("%s\n", json_string_value(v));
 	} else {
-		char *s = json_dumps(v, JSON_ENCODE_ANY);
+		char *s = json_dumps(v, JSON_ENCODE_ANY | CTL_JSON_FLAGS);
 		printf("%s\n", s ? s : "?");
 		free(s);
 	}
@@ -183,7 +186,7 @@ int ctl_emit(struct ctl *c, json_t *obj, const char *text)
 {
 	json_object_set_new(obj, "ok", json_true());
 	if (c->json) {
-		json_dumpf(obj, stdout, JSON_COMPACT);
+		json_dumpf(obj, stdout, CTL_JSON_FLAGS);
 		fputc('\n', stdout);
 	} else if (text) {
 		fputs(text, stdout);
