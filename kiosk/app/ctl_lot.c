@@ -31,20 +31,10 @@ json_t *ctl_lot_json(const struct stock_lot *lot, int64_t doses)
 			 "quarantined", lot->quarantined);
 }
 
-int ctl_stock_load(struct ctl *c, struct ctl_stock **out)
+int ctl_stock_load(struct ctl *c, struct station_stock **out)
 {
-	struct ctl_stock *s = calloc(1, sizeof(*s));
-	if (!s)
-		return ctl_storage(c, VB_ENOMEM);
-	int vb = store_lot_list(c->st, s->lots, CTL_STOCK_MAX, &s->n_lots);
-	if (!vb)
-		vb = store_vial_list_open(c->st, s->vials, s->vial_ids, CTL_STOCK_MAX, &s->n_vials);
-	if (vb) {
-		free(s);
-		return ctl_storage(c, vb);
-	}
-	*out = s;
-	return CTL_OK;
+	int vb = station_stock_load(c->st, out);
+	return vb ? ctl_storage(c, vb) : CTL_OK;
 }
 
 /* Lot numbers are GS1 AI (10) values: 1-20 printable ASCII characters. */
@@ -137,7 +127,7 @@ int ctl_cmd_lot_list(struct ctl *c, int argc, char **argv)
 			   "open vials not yet past their discard time).");
 	if (rc)
 		return rc;
-	struct ctl_stock *s;
+	struct station_stock *s;
 	if ((rc = ctl_store(c, 0)) || (rc = ctl_stock_load(c, &s)))
 		return rc;
 	json_t *lots = json_array();

@@ -80,10 +80,10 @@ static int record_excursions(struct ctl *c, const char *fridge,
 
 /* Applies stock_quarantine_fridge or stock_release_fridge and saves the
  * lots that changed; *changed counts them. */
-static int set_fridge_quarantine(struct ctl *c, struct ctl_stock *s, const char *fridge, int on,
+static int set_fridge_quarantine(struct ctl *c, struct station_stock *s, const char *fridge, int on,
 				 const char *actor, size_t *changed)
 {
-	struct stock_lot before[CTL_STOCK_MAX];
+	struct stock_lot before[STATION_STOCK_MAX];
 	memcpy(before, s->lots, s->n_lots * sizeof(s->lots[0]));
 	if (on)
 		stock_quarantine_fridge(s->lots, s->n_lots, fridge, changed);
@@ -97,7 +97,7 @@ static int set_fridge_quarantine(struct ctl *c, struct ctl_stock *s, const char 
 	return vb;
 }
 
-static int fridge_quarantined(const struct ctl_stock *s, const char *fridge)
+static int fridge_quarantined(const struct station_stock *s, const char *fridge)
 {
 	for (size_t i = 0; i < s->n_lots; i++)
 		if (s->lots[i].quarantined && strcmp(s->lots[i].fridge, fridge) == 0)
@@ -133,7 +133,7 @@ int ctl_cmd_temp_add(struct ctl *c, int argc, char **argv)
 	if ((rc = ctl_store(c, 0)))
 		return rc;
 	struct coldchain_config cfg;
-	struct ctl_stock *s = NULL;
+	struct station_stock *s = NULL;
 	static struct coldchain_reading readings[READINGS_MAX];
 	static struct coldchain_excursion exc[EXCURSIONS_MAX];
 	size_t n = 0, n_exc = 0, changed = 0;
@@ -226,7 +226,7 @@ int ctl_cmd_lot_release(struct ctl *c, int argc, char **argv)
 	struct vb_reason why = {0};
 	if (coldchain_decide(&q->exc, d, staff, ctl_opt(opts, "--note"), &v, &why))
 		return ctl_refuse(c, "--fridge", &why);
-	struct ctl_stock *s;
+	struct station_stock *s;
 	if ((rc = ctl_stock_load(c, &s)))
 		return rc;
 	size_t released = 0;

@@ -45,7 +45,7 @@
 #include "catalog_file.h"
 #include "iddoc.h"
 #include "person.h"
-#include "schedule.h"
+#include "station.h"
 #include "stock.h"
 #include "store.h"
 #include "store_lot.h"
@@ -53,18 +53,16 @@
 #include "store_person.h"
 #include "store_visit.h"
 #include "vbdate.h"
-#include "visit.h"
 
 #define MAX_RUNS       50
 #define MAX_TABLES     40
 #define VISITS_PER_DAY 250
 #define PERSONS_PER_TX 10000
 #define LOOKUPS	       10000
-#define STOCK_CAP      64
-#define HISTORY_CAP    32
 #define UTC_OFFSET_S   (8 * 3600) /* China Standard Time */
 #define PRODUCT	       "bbibp-corv"
 #define LOT_NUMBER     "202106B117"
+#define GTIN	       "06970000000017"
 #define STAFF	       "staff-017"
 #define BIRTH_DAYS     23000 /* births from 1940-01-01: the youngest is 18 on the first day */
 #define N_REGIONS      8
@@ -274,24 +272,6 @@ static void measure_db(struct db_bytes *out)
 	out->file = stat(work_db, &sb) == 0 ? (int64_t)sb.st_size : 0;
 }
 
-/* The lots and open vials on board, as the station loads them. */
-struct station_stock {
-	struct stock_lot lots[STOCK_CAP];
-	size_t n_lots;
-	struct stock_vial vials[STOCK_CAP];
-	char vial_ids[STOCK_CAP][STORE_ID_LEN + 1];
-	size_t n_vials;
-};
-
-static void load_stock(struct store *st, struct station_stock *s)
-{
-	int rc = store_lot_list(st, s->lots, STOCK_CAP, &s->n_lots);
-	if (!rc)
-		rc = store_vial_list_open(st, s->vials, s->vial_ids, STOCK_CAP, &s->n_vials);
-	if (rc)
-		fail("load stock", rc, st);
-}
-
 /* The kiosk: look the card's number up, register the resident. */
 static void register_resident(struct store *st, uint64_t i, int64_t now, struct person *p)
 {
@@ -308,92 +288,28 @@ static void register_resident(struct store *st, uint64_t i, int64_t now, struct 
 		fail("registration", rc, st);
 }
 
-/* The station: decide, check the box, and record the dose in one
- * transaction with the visit's walk to observing. */
+/* The station, as vaxbusctl vaccinate: decide, check the scanned box code,
+ * and record the dose in one transaction (station.h). */
 static void vaccinate(struct store *st, const struct catalog *cat, const struct person *p,
 		      int32_t day, int64_t now)
 {
-	static const enum visit_event before[] = {VISIT_EV_SCREEN, VISIT_EV_CONSENT, VISIT_EV_QUEUE,
-						  VISIT_EV_CALL, VISIT_EV_VACCINATE};
-	struct schedule_dose history[HISTORY_CAP];
-	struct schedule_decision dec;
-	static struct station_stock s;
-	const char *avail[STOCK_CAP], *allowed[CATALOG_MAX_PRODUCTS];
-	size_t n_history = 0, n_avail = 0, li = 0, n_waste = 0;
-	struct stock_wastage waste[STOCK_CAP];
-	struct vb_reason why = {0};
+	struct station_case k = {0};
+	struct station_dose in = {STAFF, now % 2 ? "left-deltoid" : "right-deltoid"};
 	struct store_visit v;
-	struct store_dose dose = {0};
-	struct stock_effect eff;
-	int rc;
-
-	if ((rc = store_dose_history(st, p->id, history, HISTORY_CAP, &n_history)))
-		fail("dose history", rc, st);
-	load_stock(st, &s);
-	for (size_t k = 0; k < s.n_lots; k++)
-		if (!s.lots[k].recalled && !s.lots[k].quarantined && s.lots[k].expiry >= day &&
-		    stock_doses(&s.lots[k], s.vials, s.n_vials) > 0)
-			avail[n_avail++] = s.lots[k].product;
-	if ((rc = schedule_decide(cat, p->birth, history, n_history, avail, n_avail, day, &dec)))
-		fail(dec.why.code ? dec.why.code : "schedule", rc, NULL);
-	for (size_t k = 0; k < dec.n_allowed; k++)
-		allowed[k] = dec.allowed[k];
-	struct gs1 box = {.gtin = "", .expiry = s.lots[0].expiry, .lot = LOT_NUMBER};
-	if ((rc = stock_box_check(s.lots, s.n_lots, s.vials, s.n_vials, &box, day, now, allowed,
-				  dec.n_allowed, &li, &why)))
-		fail(why.code ? why.code : "box check", rc, NULL);
-	struct stock_lot *lot = &s.lots[li];
-	const struct catalog_product *prod = catalog_find(cat, lot->product);
-
-	if ((rc = store_begin(st)) ||
-	    (rc = stock_discard_expired(s.vials, s.n_vials, now, waste, STOCK_CAP, &n_waste)))
-		fail("begin", rc, st);
-	for (size_t k = 0; k < s.n_vials; k++)
-		if (s.vials[k].doses_left == 0 &&
-		    (rc = store_vial_save(st, s.vial_ids[k], &s.vials[k], 1)))
-			fail("discard vial", rc, st);
-	for (size_t k = 0; k < n_waste; k++)
-		if ((rc = store_wastage_add(st, &waste[k], "staff", now)))
-			fail("wastage", rc, st);
-	if (store_visit_open_for_person(st, p->id, day, &v) != VB_ENOTFOUND)
-		fail("open visit", VB_EEXIST, st);
-	memset(&v, 0, sizeof(v));
-	snprintf(v.person_id, sizeof(v.person_id), "%s", p->id);
-	v.day = day;
-	if ((rc = store_visit_add(st, &v, "staff", now)))
-		fail("visit", rc, st);
-	for (size_t k = 0; k < COUNT(before); k++)
-		if ((rc = store_visit_transition(st, v.id, before[k], NULL, STAFF, now, &why)))
-			fail(visit_event_name(before[k]), rc, st);
-	if ((rc = stock_administer(lot, s.vials, &s.n_vials, STOCK_CAP, now,
-				   prod ? prod->discard_hours : 0, &eff, &why)))
-		fail("administer", rc, NULL);
-	const struct stock_vial *vial = &s.vials[eff.vial];
-	rc = store_lot_save(st, lot, "staff", "lot.update", NULL, now);
-	if (!rc && eff.opened)
-		rc = store_vial_add(st, vial, "staff", now, s.vial_ids[eff.vial]);
-	if (!rc && (!eff.opened || vial->doses_left == 0))
-		rc = store_vial_save(st, s.vial_ids[eff.vial], vial, vial->doses_left == 0);
+	struct store_dose dose;
+	struct vb_reason why = {0};
+	char code[64], expiry[9], vial[STORE_ID_LEN + 1];
+	size_t li;
+	int rc = station_case_open(st, cat, p->id, day, &k);
 	if (rc)
-		fail("stock", rc, st);
-	snprintf(dose.visit_id, sizeof(dose.visit_id), "%s", v.id);
-	snprintf(dose.person_id, sizeof(dose.person_id), "%s", p->id);
-	snprintf(dose.product, sizeof(dose.product), "%s", lot->product);
-	snprintf(dose.lot, sizeof(dose.lot), "%s", lot->lot);
-	snprintf(dose.route, sizeof(dose.route), "%s", prod ? prod->route : "IM");
-	snprintf(dose.body_site, sizeof(dose.body_site), "%s",
-		 now % 2 ? "left-deltoid" : "right-deltoid");
-	snprintf(dose.staff, sizeof(dose.staff), "%s", STAFF);
-	snprintf(dose.source, sizeof(dose.source), "bus");
-	dose.dose_number = dec.dose_number;
-	dose.series_doses = dec.series_doses;
-	dose.given_at = now;
-	dose.given_on = day;
-	if ((rc = store_dose_add(st, &dose, STAFF, now)) ||
-	    (rc = store_visit_transition(st, v.id, VISIT_EV_OBSERVE_START, NULL, STAFF, now,
-					 &why)) ||
-	    (rc = store_commit(st)))
-		fail("dose", rc, st);
+		fail(k.decision.why.code ? k.decision.why.code : "case", rc, st);
+	vbdate_format_compact(k.stock->lots[0].expiry, expiry);
+	snprintf(code, sizeof(code), "01%s17%.6s10%s", GTIN, expiry + 2, LOT_NUMBER);
+	if ((rc = station_box_check(&k, code, strlen(code), 0, day, now, &li, &why)))
+		fail(why.code ? why.code : "box check", rc, NULL);
+	if ((rc = station_vaccinate(st, cat, &k, li, &in, day, now, &v, &dose, vial, &why)))
+		fail(why.code ? why.code : "dose", rc, st);
+	station_case_cleanup(&k);
 }
 
 struct size_run {
@@ -407,7 +323,7 @@ static void size_run(const struct catalog *cat, int visits, struct size_run *out
 	const struct catalog_product *prod = catalog_find(cat, PRODUCT);
 	struct stock_lot lot = {.product = PRODUCT,
 				.lot = LOT_NUMBER,
-				.gtin = "",
+				.gtin = GTIN,
 				.expiry = tour_start + 365,
 				.doses_per_vial = prod ? prod->doses_per_vial : 1,
 				.vials = visits + 100,
