@@ -1,0 +1,249 @@
+/*
+ * config: INI parsing (inih) into struct config, with the defaults for the
+ * devices REFERENCE.md lists.
+ */
+#include "config.h"
+
+#include "vb_error.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct parse {
+	struct config c;
+	const char *path;
+	char *err;
+	size_t errcap;
+	int cleared_roles; /* bit per role: the file's first match for it replaces the defaults */
+	FILE *f;
+	int line; /* of the line inih is parsing (Debian's inih passes no line number) */
+};
+
+static const char *const roles[] = {"idcard", "scanner", "printer", "thermo"};
+
+static void add_match(struct config *c, const char *role, unsigned vid, unsigned pid, int cls,
+		      int sub, int proto, int iface)
+{
+	struct usb_match *m = &c->matches[c->n_matches++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->role, sizeof(m->role), "%s", role);
+	m->vid = (uint16_t)vid;
+	m->pid = (uint16_t)pid;
+	m->iface_class = cls;
+	m->iface_subclass = sub;
+	m->iface_protocol = proto;
+	m->iface = iface;
+}
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* REFERENCE.md: SAM readers seen as 0400:c35a and 0483:5652; scanners
+	 * are HID boot keyboards; ESC/POS printers are printer class 7/1/2
+	 * (seen as 0416:5011); TEMPer is 0c45:7401, sensor on interface 1. */
+	add_match(c, "idcard", 0x0400, 0xc35a, -1, -1, -1, -1);
+	add_match(c, "idcard", 0x0483, 0x5652, -1, -1, -1, -1);
+	add_match(c, "thermo", 0x0c45, 0x7401, -1, -1, -1, 1);
+	add_match(c, "printer", 0x0416, 0x5011, -1, -1, -1, -1);
+	add_match(c, "printer", 0, 0, 7, 1, 2, -1);
+	add_match(c, "scanner", 0, 0, 3, 1, 1, -1);
+	snprintf(c->sim_cards, sizeof(c->sim_cards), "%s/sim/cards.txt", VB_ASSETS_DIR);
+	snprintf(c->sim_scans, sizeof(c->sim_scans), "%s/sim/scans.txt", VB_ASSETS_DIR);
+	snprintf(c->sim_temps, sizeof(c->sim_temps), "%s/sim/temps.txt", VB_ASSETS_DIR);
+	snprintf(c->sim_printer, sizeof(c->sim_printer), "sim-printer");
+	snprintf(c->font, sizeof(c->font),
+		 "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+	c->font_index = 2;
+	c->paper_dots = 384;
+}
+
+static int fail(struct parse *p, int line, const char *key, const char *why)
+{
+	if (!p->err[0])
+		snprintf(p->err, p->errcap, "%s:%d: %s: %s", p->path, line, key, why);
+	return 0; /* inih: stop */
+}
+
+/* "0400:c35a" or "class:7/1/2" (a part may be "*"), optional "@iface". */
+static int parse_match(struct config *c, const char *role, const char *word)
+{
+	unsigned vid, pid;
+	int cls = -1, sub = -1, proto = -1, iface = -1, n = 0;
+	char a[8], b[8], d[8];
+	const char *at = strchr(word, '@');
+	if (at && (sscanf(at + 1, "%d%n", &iface, &n) != 1 || at[1 + n] || iface < 0 || iface > 31))
+		return VB_EINVAL;
+	size_t len = at ? (size_t)(at - word) : strlen(word);
+	char w[40];
+	if (len >= sizeof(w) || c->n_matches >= CONFIG_MAX_MATCHES)
+		return VB_EINVAL;
+	memcpy(w, word, len);
+	w[len] = '\0';
+	if (sscanf(w, "%4x:%4x%n", &vid, &pid, &n) == 2 && !w[n] && strlen(w) == 9) {
+		add_match(c, role, vid, pid, -1, -1, -1, iface);
+		return VB_OK;
+	}
+	if (sscanf(w, "class:%7[0-9*]/%7[0-9*]/%7[0-9*]%n", a, b, d, &n) == 3 && !w[n]) {
+		cls = strcmp(a, "*") ? atoi(a) : -1;
+		sub = strcmp(b, "*") ? atoi(b) : -1;
+		proto = strcmp(d, "*") ? atoi(d) : -1;
+		if (cls > 255 || sub > 255 || proto > 255)
+			return VB_EINVAL;
+		add_match(c, role, 0, 0, cls, sub, proto, iface);
+		return VB_OK;
+	}
+	return VB_EINVAL;
+}
+
+/* Replaces the defaults of a role with the words of value. */
+static int set_role(struct parse *p, int role, const char *value, int line, const char *key)
+{
+	struct config *c = &p->c;
+	if (!(p->cleared_roles & (1 << role))) {
+		size_t k = 0;
+		for (size_t i = 0; i < c->n_matches; i++)
+			if (strcmp(c->matches[i].role, roles[role]) != 0)
+				c->matches[k++] = c->matches[i];
+		c->n_matches = k;
+		p->cleared_roles |= 1 << role;
+	}
+	char buf[256];
+	if (strlen(value) >= sizeof(buf))
+		return fail(p, line, key, "too long");
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (char *save, *w = strtok_r(buf, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save))
+		if (parse_match(c, roles[role], w))
+			return fail(p, line, key,
+				    "want VID:PID (0400:c35a) or class:C/S/P (class:7/1/2), "
+				    "optionally @INTERFACE");
+	return 1;
+}
+
+static int set_path(struct parse *p, char *dst, const char *value, int line, const char *key)
+{
+	if (!*value || strlen(value) >= CONFIG_PATH_MAX)
+		return fail(p, line, key, "want a path shorter than 256 bytes");
+	snprintf(dst, CONFIG_PATH_MAX, "%s", value);
+	return 1;
+}
+
+/* inih's line reader, counting lines. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *r = fgets(str, num, p->f);
+	if (r)
+		p->line++;
+	return r;
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse *p = user;
+	int line = p->line;
+	struct config *c = &p->c;
+	if (strcmp(section, "devices") == 0) {
+		if (strcmp(key, "mode") == 0) {
+			if (strcmp(value, "usb") && strcmp(value, "sim"))
+				return fail(p, line, key, "want usb or sim");
+			c->sim = strcmp(value, "sim") == 0;
+			return 1;
+		}
+		for (int r = 0; r < 4; r++)
+			if (strcmp(key, roles[r]) == 0)
+				return set_role(p, r, value, line, key);
+	} else if (strcmp(section, "sim") == 0) {
+		if (strcmp(key, "cards") == 0)
+			return set_path(p, c->sim_cards, value, line, key);
+		if (strcmp(key, "scans") == 0)
+			return set_path(p, c->sim_scans, value, line, key);
+		if (strcmp(key, "temps") == 0)
+			return set_path(p, c->sim_temps, value, line, key);
+		if (strcmp(key, "printer") == 0)
+			return set_path(p, c->sim_printer, value, line, key);
+	} else if (strcmp(section, "printer") == 0) {
+		if (strcmp(key, "paper_mm") == 0) {
+			if (strcmp(value, "58") && strcmp(value, "80"))
+				return fail(p, line, key, "want 58 or 80");
+			c->paper_dots = strcmp(value, "58") == 0 ? 384 : 576;
+			return 1;
+		}
+	} else if (strcmp(section, "scanner") == 0) {
+		if (strcmp(key, "gs_substitute") == 0) {
+			if (strlen(value) != 1 || value[0] <= ' ' || value[0] > '~')
+				return fail(p, line, key, "want one printable character");
+			c->gs_substitute = value[0];
+			return 1;
+		}
+	} else if (strcmp(section, "display") == 0) {
+		if (strcmp(key, "font") == 0)
+			return set_path(p, c->font, value, line, key);
+		if (strcmp(key, "font_index") == 0) {
+			char *end;
+			errno = 0;
+			long v = strtol(value, &end, 10);
+			if (errno || *end || end == value || v < 0 || v > 15)
+				return fail(p, line, key, "want a face index 0-15");
+			c->font_index = (int)v;
+			return 1;
+		}
+	} else if (strcmp(section, "fridges") == 0) {
+		if (c->n_fridges >= CONFIG_MAX_FRIDGES)
+			return fail(p, line, key, "too many fridges");
+		struct config_fridge *f = &c->fridges[c->n_fridges];
+		if (strlen(key) >= sizeof(f->port) || strlen(value) >= sizeof(f->fridge) || !*value)
+			return fail(p, line, key,
+				    "want PORT = FRIDGE (a port path, 1-15 characters)");
+		snprintf(f->port, sizeof(f->port), "%s", key);
+		snprintf(f->fridge, sizeof(f->fridge), "%s", value);
+		c->n_fridges++;
+		return 1;
+	}
+	return fail(p, line, key, "unknown key in this section");
+}
+
+int config_load(const char *path, struct config *out, char *err, size_t errcap)
+{
+	static struct parse p; /* large; config is loaded once per process */
+	int explicit = path != NULL;
+	if (!path) {
+		path = getenv("VAXBUS_CONF");
+		explicit = path && *path;
+		if (!explicit)
+			path = CONFIG_DEFAULT_PATH;
+	}
+	memset(&p, 0, sizeof(p));
+	config_defaults(&p.c);
+	p.path = path;
+	p.err = err;
+	p.errcap = errcap;
+	err[0] = '\0';
+	p.f = fopen(path, "r");
+	if (!p.f) {
+		if (!explicit && errno == ENOENT) {
+			*out = p.c;
+			return VB_OK;
+		}
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		return VB_EINVAL;
+	}
+	int rc = ini_parse_stream(read_line, &p, on_key, &p);
+	fclose(p.f);
+	if (rc > 0 && !err[0])
+		snprintf(err, errcap, "%s:%d: not an INI line (want KEY = VALUE)", path, rc);
+	if (rc)
+		return VB_EINVAL;
+	*out = p.c;
+	return VB_OK;
+}
+
+const char *config_fridge_of(const struct config *c, const char *port)
+{
+	for (size_t i = 0; i < c->n_fridges; i++)
+		if (strcmp(c->fridges[i].port, port) == 0)
+			return c->fridges[i].fridge;
+	return port;
+}

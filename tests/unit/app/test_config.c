@@ -1,0 +1,149 @@
+/* The configuration file: defaults, every key, and each kind of bad line
+ * refused with file:line: key: reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "vb_error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char path[64];
+
+static void write_file(const char *text)
+{
+	snprintf(path, sizeof(path), "/tmp/vbconf-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static const struct usb_match *match_of(const struct config *c, const char *role, size_t nth)
+{
+	for (size_t i = 0; i < c->n_matches; i++)
+		if (strcmp(c->matches[i].role, role) == 0 && nth-- == 0)
+			return &c->matches[i];
+	return NULL;
+}
+
+static void test_defaults_without_file(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[200];
+	unsetenv("VAXBUS_CONF");
+	/* The default path is absent on test machines; a missing default is fine. */
+	if (access(CONFIG_DEFAULT_PATH, F_OK) == 0)
+		skip();
+	assert_int_equal(config_load(NULL, &c, err, sizeof(err)), VB_OK);
+	assert_int_equal(c.sim, 0);
+	assert_int_equal(c.paper_dots, 384);
+	const struct usb_match *m = match_of(&c, "idcard", 0);
+	assert_non_null(m);
+	assert_int_equal(m->vid, 0x0400);
+	assert_int_equal(m->pid, 0xc35a);
+	m = match_of(&c, "thermo", 0);
+	assert_int_equal(m->iface, 1);
+	m = match_of(&c, "scanner", 0);
+	assert_int_equal(m->iface_class, 3);
+	assert_string_equal(config_fridge_of(&c, "1-2"), "1-2");
+}
+
+static void test_every_key(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[200];
+	write_file("; the bus\n[devices]\nmode = sim\nidcard = 1234:abcd\n"
+		   "printer = class:7/1/2, 0416:5011@0\nscanner = class:3/*/*\n"
+		   "[sim]\ncards = /c\nscans = /s\ntemps = /t\nprinter = /p\n"
+		   "[printer]\npaper_mm = 80\n[scanner]\ngs_substitute = ~\n"
+		   "[display]\nfont = /f.ttc\nfont_index = 3\n"
+		   "[fridges]\n1-2.3 = fridge-1\n1-2.4 = fridge-2\n");
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), VB_OK);
+	unlink(path);
+	assert_int_equal(c.sim, 1);
+	const struct usb_match *m = match_of(&c, "idcard", 0);
+	assert_int_equal(m->vid, 0x1234);
+	assert_int_equal(m->pid, 0xabcd);
+	assert_null(match_of(&c, "idcard", 1)); /* the defaults were replaced */
+	m = match_of(&c, "printer", 0);
+	assert_int_equal(m->iface_class, 7);
+	assert_int_equal(m->iface_protocol, 2);
+	m = match_of(&c, "printer", 1);
+	assert_int_equal(m->vid, 0x0416);
+	assert_int_equal(m->iface, 0);
+	m = match_of(&c, "scanner", 0);
+	assert_int_equal(m->iface_class, 3);
+	assert_int_equal(m->iface_subclass, -1);
+	assert_non_null(match_of(&c, "thermo", 0)); /* untouched role keeps its default */
+	assert_string_equal(c.sim_cards, "/c");
+	assert_string_equal(c.sim_printer, "/p");
+	assert_int_equal(c.paper_dots, 576);
+	assert_int_equal(c.gs_substitute, '~');
+	assert_string_equal(c.font, "/f.ttc");
+	assert_int_equal(c.font_index, 3);
+	assert_string_equal(config_fridge_of(&c, "1-2.4"), "fridge-2");
+}
+
+static void test_bad_lines(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *error;
+	} rows[] = {
+	    {"[devices]\nmode = bluetooth\n", ":2: mode: want usb or sim"},
+	    {"[devices]\nidcard = 12345:1\n", ":2: idcard: want VID:PID"},
+	    {"[devices]\nidcard = 0400:c35a@99\n", ":2: idcard: want VID:PID"},
+	    {"[devices]\nprinter = class:700/1/2\n", ":2: printer: want VID:PID"},
+	    {"[devices]\ncamera = 1:2\n", ":2: camera: unknown key in this section"},
+	    {"[weather]\nsun = yes\n", ":2: sun: unknown key in this section"},
+	    {"[printer]\npaper_mm = 57\n", ":2: paper_mm: want 58 or 80"},
+	    {"[scanner]\ngs_substitute = ab\n", ":2: gs_substitute: want one printable"},
+	    {"[display]\nfont_index = x\n", ":2: font_index: want a face index"},
+	    {"[fridges]\n1-2 = a-fridge-name-too-long\n", ":2: 1-2: want PORT = FRIDGE"},
+	    {"[sim]\ncards =\n", ":2: cards: want a path"},
+	    {"[devices]\nmode usb\n", ":2: not an INI line"},
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct config c = {.paper_dots = 7};
+		char err[200];
+		write_file(rows[i].text);
+		assert_int_equal(config_load(path, &c, err, sizeof(err)), VB_EINVAL);
+		unlink(path);
+		if (!strstr(err, rows[i].error))
+			fail_msg("row %zu: '%s' lacks '%s'", i, err, rows[i].error);
+		assert_non_null(strstr(err, path));
+		assert_int_equal(c.paper_dots, 7); /* untouched on failure */
+	}
+}
+
+static void test_missing_explicit_file(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[200];
+	assert_int_equal(config_load("/nonexistent/vaxbus.conf", &c, err, sizeof(err)), VB_EINVAL);
+	assert_non_null(strstr(err, "/nonexistent/vaxbus.conf"));
+	setenv("VAXBUS_CONF", "/nonexistent/other.conf", 1);
+	assert_int_equal(config_load(NULL, &c, err, sizeof(err)), VB_EINVAL);
+	unsetenv("VAXBUS_CONF");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_defaults_without_file),
+	    cmocka_unit_test(test_every_key),
+	    cmocka_unit_test(test_bad_lines),
+	    cmocka_unit_test(test_missing_explicit_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
