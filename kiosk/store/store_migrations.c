@@ -266,9 +266,28 @@ static const char step2_sql[] =
     ") STRICT;"
     "CREATE INDEX excursion_started ON excursion (started_at);";
 
+/*
+ * Step 3: print jobs (store_print.h): the exact bytes for the receipt
+ * printer, kept until the printer took them all with a good status.
+ */
+static const char step3_sql[] =
+    "CREATE TABLE print_job ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " record_id TEXT,"
+    " bytes BLOB NOT NULL CHECK (length(bytes) > 0),"
+    " state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),"
+    " attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+    " last_error TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX print_job_pending ON print_job (created_at, id) WHERE state = 'pending';";
+
 const struct store_migration store_migrations[] = {
     {1, "meta, outbox, audit", step1_sql, store_meta_bootstrap},
     {2, "domain tables", step2_sql, NULL},
+    {3, "print jobs", step3_sql, NULL},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);
