@@ -125,6 +125,32 @@ static void test_bad_lines(void **state)
 	}
 }
 
+/* The documented file in packaging/ is itself a valid configuration, and
+ * its values are the built-in defaults where the two overlap. */
+static void test_shipped_file(void **state)
+{
+	(void)state;
+	struct config c, d;
+	char err[200];
+	assert_int_equal(
+	    config_load(VB_ASSETS_DIR "/../packaging/vaxbus.conf", &c, err, sizeof(err)), VB_OK);
+	config_defaults(&d);
+	assert_int_equal(c.sim, d.sim);
+	assert_int_equal(c.n_matches, d.n_matches);
+	for (size_t i = 0; i < d.n_matches; i++) {
+		size_t k = 0;
+		while (k < c.n_matches &&
+		       memcmp(&c.matches[k], &d.matches[i], sizeof(d.matches[i])))
+			k++;
+		if (k == c.n_matches)
+			fail_msg("default match %zu (%s) is not in the shipped file", i,
+				 d.matches[i].role);
+	}
+	assert_int_equal(c.paper_dots, d.paper_dots);
+	assert_string_equal(c.font, d.font);
+	assert_int_equal(c.font_index, d.font_index);
+}
+
 static void test_missing_explicit_file(void **state)
 {
 	(void)state;
@@ -143,6 +169,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults_without_file),
 	    cmocka_unit_test(test_every_key),
 	    cmocka_unit_test(test_bad_lines),
+	    cmocka_unit_test(test_shipped_file),
 	    cmocka_unit_test(test_missing_explicit_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
