@@ -151,6 +151,31 @@ static void test_shipped_file(void **state)
 	assert_int_equal(c.font_index, d.font_index);
 }
 
+/* Every device the defaults name by VID:PID has a udev rule giving the
+ * kiosk's group access to it. */
+static void test_udev_rules_cover_defaults(void **state)
+{
+	(void)state;
+	static char rules[8192];
+	struct config d;
+	FILE *f = fopen(VB_ASSETS_DIR "/../packaging/udev/70-vaxbus.rules", "r");
+	assert_non_null(f);
+	size_t n = fread(rules, 1, sizeof(rules) - 1, f);
+	fclose(f);
+	rules[n] = '\0';
+	config_defaults(&d);
+	for (size_t i = 0; i < d.n_matches; i++) {
+		char want[96];
+		if (!d.matches[i].vid)
+			continue;
+		snprintf(want, sizeof(want), "ATTR{idVendor}==\"%04x\", ATTR{idProduct}==\"%04x\"",
+			 d.matches[i].vid, d.matches[i].pid);
+		if (!strstr(rules, want))
+			fail_msg("no udev rule for %s %04x:%04x", d.matches[i].role,
+				 d.matches[i].vid, d.matches[i].pid);
+	}
+}
+
 static void test_missing_explicit_file(void **state)
 {
 	(void)state;
@@ -170,6 +195,7 @@ int main(void)
 	    cmocka_unit_test(test_every_key),
 	    cmocka_unit_test(test_bad_lines),
 	    cmocka_unit_test(test_shipped_file),
+	    cmocka_unit_test(test_udev_rules_cover_defaults),
 	    cmocka_unit_test(test_missing_explicit_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
