@@ -38,8 +38,8 @@
 
 /* Caps of the decoded fields, in bytes with the NUL. A UCS-2 unit takes at
  * most 3 bytes of UTF-8 (a surrogate pair, 2 units, takes 4). The short
- * fields hold ASCII only (a character that needs more does not fit and
- * the card is refused); valid_to holds "YYYYMMDD" or "长期" (6 bytes). */
+ * fields hold printable ASCII only (a card with anything else there is
+ * refused); valid_to holds "YYYYMMDD" or "长期" (6 bytes). */
 #define IDCARD_NAME_CAP	     (15 * 3 + 1) /* 30 bytes of UCS-2 = 15 units */
 #define IDCARD_SEX_CAP	     2		  /* "1" male, "2" female */
 #define IDCARD_NATION_CAP    3		  /* "01" 汉 ... "56", "97", "98" (GB 3304) */

@@ -11,9 +11,7 @@
  *   request's 7-byte header (preamble + LEN) goes to the first pair's OUT
  *   (0x02) and its body (CMD PARA data CHK, LEN bytes) to the second's
  *   (0x06); the reply's header is read from the first pair's IN (0x81) and
- *   its body from the second's (0x85). Whatever arrives is fed to the same
- *   parser, so a device that sends the whole reply on the first pair works
- *   too.
+ *   its body from the second's (0x85).
  *
  * Each exchange has its own timeout. A reply that does not come in time,
  * or a protocol fault, leaves bytes in flight: the next exchange first

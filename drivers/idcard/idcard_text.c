@@ -9,20 +9,30 @@
 
 #include "drv_error.h"
 
+enum field_kind {
+	ANY,	/* any text: names, addresses */
+	ASCII,	/* printable ASCII: codes, dates, the number */
+	EXPIRY, /* printable ASCII, or 长期 */
+};
+
 struct field {
 	size_t at, width;	   /* in the text block, bytes */
 	size_t member, member_cap; /* in struct idcard_card */
+	enum field_kind kind;
 };
 
-#define FIELD(at, width, m)                                                                        \
+#define FIELD(at, width, m, kind)                                                                  \
 	{                                                                                          \
-		at, width, offsetof(struct idcard_card, m), sizeof(((struct idcard_card *)0)->m)   \
+		at, width, offsetof(struct idcard_card, m), sizeof(((struct idcard_card *)0)->m),  \
+		    kind                                                                           \
 	}
 
 static const struct field fields[] = {
-    FIELD(0, 30, name),	       FIELD(30, 2, sex),	   FIELD(32, 4, nation),
-    FIELD(36, 16, birth),      FIELD(52, 70, address),	   FIELD(122, 36, id),
-    FIELD(158, 30, authority), FIELD(188, 16, valid_from), FIELD(204, 16, valid_to),
+    FIELD(0, 30, name, ANY),	      FIELD(30, 2, sex, ASCII),
+    FIELD(32, 4, nation, ASCII),      FIELD(36, 16, birth, ASCII),
+    FIELD(52, 70, address, ANY),      FIELD(122, 36, id, ASCII),
+    FIELD(158, 30, authority, ANY),   FIELD(188, 16, valid_from, ASCII),
+    FIELD(204, 16, valid_to, EXPIRY),
 };
 
 #define RESERVED_AT 220 /* 36 bytes to the end of the block */
@@ -103,6 +113,18 @@ out:
 	return rc;
 }
 
+static const char long_term[] = "\xE9\x95\xBF\xE6\x9C\x9F"; /* 长期 */
+
+static int kind_ok(const char *s, enum field_kind kind)
+{
+	if (kind == ANY || (kind == EXPIRY && strcmp(s, long_term) == 0))
+		return 1;
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7E)
+			return 0;
+	return 1;
+}
+
 int idcard_text_decode(const uint8_t *text, size_t n, struct idcard_card *out)
 {
 	struct idcard_card card;
@@ -112,9 +134,9 @@ int idcard_text_decode(const uint8_t *text, size_t n, struct idcard_card *out)
 	memset(&card, 0, sizeof(card));
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const struct field *f = &fields[i];
-		rc = idcard_text_field(text + f->at, f->width, (char *)&card + f->member,
-				       f->member_cap);
-		if (rc) {
+		char *dst = (char *)&card + f->member;
+		rc = idcard_text_field(text + f->at, f->width, dst, f->member_cap);
+		if (rc || !kind_ok(dst, f->kind)) {
 			rc = DRV_EPROTO;
 			goto out;
 		}

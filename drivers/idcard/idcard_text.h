@@ -15,8 +15,9 @@
  * character; a lone or reversed surrogate, a C0/C1 control, U+007F,
  * U+FFFE or U+FFFF is refused. Trailing spaces and U+0000 are padding and
  * trimmed; a U+0000 followed by anything else is refused. A field whose
- * UTF-8 does not fit its member of struct idcard_card is refused (so the
- * short fields are ASCII, and valid_to may be "长期").
+ * UTF-8 does not fit its member of struct idcard_card is refused, and so
+ * is anything but printable ASCII in sex, nation, birth, id and
+ * valid_from, and in valid_to unless it is exactly "长期".
  */
 #ifndef IDCARD_TEXT_H
 #define IDCARD_TEXT_H
