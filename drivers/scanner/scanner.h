@@ -81,8 +81,9 @@ struct scanner_dev;
 
 struct scanner_dev_ops {
 	/*
-	 * Waits up to timeout_ms (< 0: forever; 0: only what is already
-	 * there) for one complete scan and copies it to out as a
+	 * Waits up to timeout_ms (< 0: forever; 0: only what arrives at
+	 * once; a scan still streaming in when the time is up is read to its
+	 * end or its gap) for one complete scan and copies it to out as a
 	 * NUL-terminated string of *len bytes (cap must hold len + 1;
 	 * SCANNER_SCAN_MAX + 1 always does). Returns DRV_OK; DRV_ETIMEOUT
 	 * when no scan completed in time (a scan still arriving is kept for

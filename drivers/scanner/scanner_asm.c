@@ -45,13 +45,13 @@ int scanner_asm_tick(struct scanner_asm *a, int64_t now_ms)
 {
 	if (a->state == SCANNER_ASM_IDLE || !gap_passed(a, now_ms))
 		return 0;
-	int ev = 0;
-	if (a->state == SCANNER_ASM_ACTIVE) {
-		a->stats.aborted++;
-		ev = SCANNER_EV_ABORTED;
+	if (a->state == SCANNER_ASM_DISCARD) {
+		drop_current(a);
+		return 0;
 	}
-	drop_current(a);
-	return ev;
+	a->stats.aborted++;
+	scanner_asm_discard(a, now_ms);
+	return SCANNER_EV_ABORTED;
 }
 
 void scanner_asm_touch(struct scanner_asm *a, int64_t now_ms)
@@ -109,6 +109,13 @@ int scanner_asm_end(struct scanner_asm *a)
 void scanner_asm_reset(struct scanner_asm *a)
 {
 	drop_current(a);
+}
+
+void scanner_asm_discard(struct scanner_asm *a, int64_t now_ms)
+{
+	drop_current(a);
+	a->state = SCANNER_ASM_DISCARD;
+	a->last_ms = now_ms;
 }
 
 int scanner_asm_busy(const struct scanner_asm *a, int64_t *deadline_ms)

@@ -8,7 +8,10 @@
  * scanner_asm_end() and then waits in a "ready" slot until taken. A pause
  * longer than gap_ms between two bytes of an active scan discards it
  * (SCANNER_EV_ABORTED): a half scan is never delivered as a shorter code.
- * Time is passed in (monotonic ms); nothing here reads a clock.
+ * Its tail is not either: after a scan is discarded (pause, overflow, a
+ * bad report) the bytes that follow are dropped until the scan's end or
+ * until gap_ms pass without any. Time is passed in (monotonic ms);
+ * nothing here reads a clock.
  */
 #ifndef SCANNER_ASM_H
 #define SCANNER_ASM_H
@@ -65,9 +68,9 @@ void scanner_asm_init(struct scanner_asm *a, int gap_ms);
 /* Wipes *a (both buffers). */
 void scanner_asm_cleanup(struct scanner_asm *a);
 
-/* If a scan is active (or being discarded) and more than gap_ms passed
- * since its last byte, drops it. Returns SCANNER_EV_ABORTED when an
- * active scan was dropped, else 0 (a discard simply ends). */
+/* If more than gap_ms passed since the last byte: an active scan is
+ * dropped and its tail will be discarded (returns SCANNER_EV_ABORTED); a
+ * discard ends (returns 0). Else returns 0. */
 int scanner_asm_tick(struct scanner_asm *a, int64_t now_ms);
 
 /* Appends byte b to the current scan (starting one when idle). Returns
@@ -85,8 +88,14 @@ void scanner_asm_touch(struct scanner_asm *a, int64_t now_ms);
  * (stats.dropped) and 0 is returned. */
 int scanner_asm_end(struct scanner_asm *a);
 
-/* Drops the current scan (not the ready one), e.g. on unplug. */
+/* Drops the current scan (not the ready one) and goes idle: the device
+ * is gone (unplug), no tail will follow. */
 void scanner_asm_reset(struct scanner_asm *a);
+
+/* Drops the current scan (not the ready one) and discards what follows
+ * until its end or a silence of gap_ms from now_ms (a bad report, a
+ * transfer error: the rest of the scan may still come). */
+void scanner_asm_discard(struct scanner_asm *a, int64_t now_ms);
 
 /* 1 when a scan is active or being discarded, else 0; with *deadline_ms
  * (may be NULL) set to the time after which scanner_asm_tick drops it. */

@@ -20,33 +20,45 @@
 
 #define ASCII_GS 0x1D
 
-/* Unshifted and shifted characters of usages 0x1E..0x38 (US layout). */
-static const char row_plain[] = "1234567890\0\0\0\0 -=[]\\\\;'`,./";
-static const char row_shift[] = "!@#$%^&*()\0\0\0\0 _+{}||:\"~<>?";
+/* The US layout: [usage] = {unshifted, shifted}; 0 types nothing. */
+static const char us_layout[0x68][2] = {
+    [0x04] = {'a', 'A'}, {'b', 'B'},	      {'c', 'C'},  {'d', 'D'},		{'e', 'E'},
+    {'f', 'F'},		 {'g', 'G'},	      {'h', 'H'},  {'i', 'I'},		{'j', 'J'},
+    {'k', 'K'},		 {'l', 'L'},	      {'m', 'M'},  {'n', 'N'},		{'o', 'O'},
+    {'p', 'P'},		 {'q', 'Q'},	      {'r', 'R'},  {'s', 'S'},		{'t', 'T'},
+    {'u', 'U'},		 {'v', 'V'},	      {'w', 'W'},  {'x', 'X'},		{'y', 'Y'},
+    {'z', 'Z'},		 [0x1E] = {'1', '!'}, {'2', '@'},  {'3', '#'},		{'4', '$'},
+    {'5', '%'},		 {'6', '^'},	      {'7', '&'},  {'8', '*'},		{'9', '('},
+    {'0', ')'},		 [0x2C] = {' ', ' '}, {'-', '_'},  {'=', '+'},		{'[', '{'},
+    {']', '}'},		 {'\\', '|'},	      {'\\', '|'}, {';', ':'},		{'\'', '"'},
+    {'`', '~'},		 {',', '<'},	      {'.', '>'},  {'/', '?'},		[0x54] = {'/', '/'},
+    {'*', '*'},		 {'-', '-'},	      {'+', '+'},  [0x59] = {'1', '1'}, {'2', '2'},
+    {'3', '3'},		 {'4', '4'},	      {'5', '5'},  {'6', '6'},		{'7', '7'},
+    {'8', '8'},		 {'9', '9'},	      {'0', '0'},  {'.', '.'},		[0x67] = {'=', '='},
+};
 
 char scanner_kbd_char(uint8_t usage, int shift)
 {
-	if (usage >= 0x04 && usage <= 0x1D)
-		return (char)((shift ? 'A' : 'a') + (usage - 0x04));
-	if (usage >= 0x1E && usage <= 0x38)
-		return (shift ? row_shift : row_plain)[usage - 0x1E];
-	if (usage >= KEY_KP_1 && usage <= KEY_KP_0 - 1)
-		return (char)('1' + (usage - KEY_KP_1));
-	switch (usage) {
-	case KEY_KP_0:
-		return '0';
-	case 0x54:
-		return '/';
-	case 0x55:
-		return '*';
-	case 0x56:
-		return '-';
-	case 0x57:
-		return '+';
-	case 0x63:
-		return '.';
-	case 0x67:
-		return '=';
+	if (usage >= sizeof(us_layout) / sizeof(us_layout[0]))
+		return 0;
+	return us_layout[usage][shift ? 1 : 0];
+}
+
+int scanner_kbd_key(char c, uint8_t *usage, uint8_t *mods)
+{
+	if (c == ASCII_GS) {
+		*usage = KEY_RBRACKET;
+		*mods = 0x01;
+		return 1;
+	}
+	for (uint8_t u = 0x04; u <= 0x38; u++) {
+		for (int shift = 0; shift <= 1; shift++) {
+			if (scanner_kbd_char(u, shift) == c && c != 0) {
+				*usage = u;
+				*mods = shift ? 0x02 : 0x00;
+				return 1;
+			}
+		}
 	}
 	return 0;
 }
@@ -71,12 +83,23 @@ static void alt_clear(struct scanner_kbd *k)
 	k->alt_code = 0;
 }
 
-void scanner_kbd_reset(struct scanner_kbd *k)
+static void forget_keys(struct scanner_kbd *k)
 {
-	scanner_asm_reset(&k->a);
 	memset(k->prev, 0, sizeof(k->prev));
 	k->prev_mods = 0;
 	alt_clear(k);
+}
+
+void scanner_kbd_reset(struct scanner_kbd *k)
+{
+	scanner_asm_reset(&k->a);
+	forget_keys(k);
+}
+
+void scanner_kbd_discard(struct scanner_kbd *k, int64_t now_ms)
+{
+	scanner_asm_discard(&k->a, now_ms);
+	forget_keys(k);
 }
 
 int scanner_kbd_tick(struct scanner_kbd *k, int64_t now_ms)
@@ -155,7 +178,7 @@ int scanner_kbd_feed(struct scanner_kbd *k, const uint8_t *rep, size_t len, int6
 	int ev = scanner_asm_tick(&k->a, now_ms);
 	if (len != SCANNER_KBD_REPORT) {
 		k->a.stats.bad++;
-		scanner_kbd_reset(k);
+		scanner_kbd_discard(k, now_ms);
 		return ev | SCANNER_EV_BAD;
 	}
 	const uint8_t mods = rep[0];

@@ -37,7 +37,10 @@
  * Reports holding ErrorRollOver (0x01), POSTFail (0x02) or ErrorUndefined
  * (0x03) say the key state is unknown: they are ignored and the previous
  * state is kept (stats.rollover). A report that is not 8 bytes is
- * SCANNER_EV_BAD and discards a half scan.
+ * SCANNER_EV_BAD: the scan under way is discarded (scanner_kbd_discard).
+ * After a discarded scan (pause, overflow, bad report) keys are dropped
+ * until Enter or a silence of gap_ms, so its tail never passes for a
+ * code (scanner_asm.h).
  */
 #ifndef SCANNER_KBD_H
 #define SCANNER_KBD_H
@@ -78,12 +81,23 @@ int scanner_kbd_tick(struct scanner_kbd *k, int64_t now_ms);
  * SCANNER_EV_* that happened (0: nothing to report). */
 int scanner_kbd_feed(struct scanner_kbd *k, const uint8_t *rep, size_t len, int64_t now_ms);
 
-/* Forgets the key state and any half scan (after an unplug or a transfer
- * error); a ready scan stays. */
+/* Forgets the key state and any half scan (after an unplug); a ready
+ * scan stays. */
 void scanner_kbd_reset(struct scanner_kbd *k);
+
+/* Forgets the key state and any half scan, and discards the keys that
+ * follow until Enter or a silence of gap_ms (after a transfer error: the
+ * rest of the scan may still come). A ready scan stays. */
+void scanner_kbd_discard(struct scanner_kbd *k, int64_t now_ms);
 
 /* The US-layout character of key usage `usage` with shift (0/1), or 0
  * when the key types nothing printable. Caps Lock is not applied. */
 char scanner_kbd_char(uint8_t usage, int shift);
+
+/* The inverse, for simulators and tests (tests/usb/model_scanner): the
+ * key usage and modifiers (0, LShift 0x02, or LCtrl 0x01 for GS as
+ * Ctrl+]) that type byte c on a US layout. Returns 1 with *usage and
+ * *mods, or 0 when c cannot be typed (only printable ASCII and GS can). */
+int scanner_kbd_key(char c, uint8_t *usage, uint8_t *mods);
 
 #endif

@@ -61,12 +61,18 @@ static int dec_feed(struct scanner_link_dev *d, size_t len, int64_t t)
 	return scanner_pos_feed(&d->dec.pos, d->report, len, t);
 }
 
-static void dec_reset(struct scanner_link_dev *d)
+/* After a link error: an unplugged scanner sends no tail (go idle);
+ * after another error the rest of the scan may still come (discard it). */
+static void dec_drop(struct scanner_link_dev *d, int rc, int64_t t)
 {
-	if (is_kbd(d))
+	if (rc == DRV_ENODEV && is_kbd(d))
 		scanner_kbd_reset(&d->dec.kbd);
-	else
+	else if (rc == DRV_ENODEV)
 		scanner_pos_reset(&d->dec.pos);
+	else if (is_kbd(d))
+		scanner_kbd_discard(&d->dec.kbd, t);
+	else
+		scanner_pos_discard(&d->dec.pos, t);
 }
 
 static int link_dev_read(struct scanner_dev *base, char *out, size_t cap, size_t *len,
@@ -76,7 +82,7 @@ static int link_dev_read(struct scanner_dev *base, char *out, size_t cap, size_t
 	if (!out || !len)
 		return DRV_EINVAL;
 	const int64_t start = now_ms(d);
-	int polled = 0;
+	int read_once = 0, idle = 0; /* idle: the last link read timed out */
 	for (;;) {
 		int rc = scanner_asm_take(dec_asm(d), out, cap, len);
 		if (rc != DRV_ENOTFOUND)
@@ -84,24 +90,27 @@ static int link_dev_read(struct scanner_dev *base, char *out, size_t cap, size_t
 		int64_t t = now_ms(d);
 		if (scanner_asm_tick(dec_asm(d), t) & SCANNER_EV_ABORTED)
 			return SCANNER_EPARTIAL;
+		int64_t deadline;
+		int busy = scanner_asm_busy(dec_asm(d), &deadline);
 		int64_t wait = FOREVER_SLICE_MS;
 		if (timeout_ms >= 0) {
 			wait = start + timeout_ms - t;
-			if (polled && wait <= 0)
+			/* Past the timeout, a scan still streaming in is read on. */
+			if (wait <= 0 && read_once && (idle || !busy))
 				return DRV_ETIMEOUT;
 		}
-		int64_t deadline;
-		if (scanner_asm_busy(dec_asm(d), &deadline) && deadline - t + 1 < wait)
+		if (busy && deadline - t + 1 < wait)
 			wait = deadline - t + 1;
 		if (wait < 1)
 			wait = 1;
 		size_t got = 0;
 		rc = byte_link_read(d->link, d->report, d->report_cap, &got, (int)wait);
-		polled = 1;
+		read_once = 1;
+		idle = rc == DRV_ETIMEOUT;
 		if (rc == DRV_ETIMEOUT)
 			continue;
 		if (rc) {
-			dec_reset(d);
+			dec_drop(d, rc, now_ms(d));
 			return rc;
 		}
 		if (got > d->report_cap)

@@ -30,6 +30,12 @@ void scanner_pos_reset(struct scanner_pos *p)
 	p->aim[0] = '\0';
 }
 
+void scanner_pos_discard(struct scanner_pos *p, int64_t now_ms)
+{
+	scanner_asm_discard(&p->a, now_ms);
+	p->aim[0] = '\0';
+}
+
 const char *scanner_pos_aim(const struct scanner_pos *p)
 {
 	return p->ready_aim;
@@ -57,7 +63,7 @@ int scanner_pos_feed(struct scanner_pos *p, const uint8_t *rep, size_t len, int6
 	}
 	if (len != SCANNER_POS_REPORT || rep[1] > SCANNER_POS_DATA_MAX) {
 		p->a.stats.bad++;
-		scanner_pos_reset(p);
+		scanner_pos_discard(p, now_ms);
 		return ev | SCANNER_EV_BAD;
 	}
 	if (!scanner_asm_busy(&p->a, NULL)) {

@@ -27,8 +27,10 @@
  *
  * Rules: a report of another ID is ignored (stats.ignored); a report of ID
  * 2 that is not 64 bytes or whose n exceeds 56 is SCANNER_EV_BAD and
- * discards a half scan; a pause longer than gap_ms between two reports of
- * one scan discards it (SCANNER_EV_ABORTED). Data bytes are kept as they
+ * discards the scan under way; a pause longer than gap_ms between two
+ * reports of one scan discards it (SCANNER_EV_ABORTED). After a discard,
+ * reports are dropped up to the scan's last one (no "more" bit) or a
+ * silence of gap_ms, so that a tail is never delivered as a scan. Data bytes are kept as they
  * are (a QR may hold any byte), but one trailing CR/LF suffix is removed
  * so that both modes deliver the same text. The AIM identifier of the
  * scan's first report is kept (scanner_pos_aim) and, with
@@ -71,8 +73,12 @@ int scanner_pos_tick(struct scanner_pos *p, int64_t now_ms);
  * SCANNER_EV_* that happened. */
 int scanner_pos_feed(struct scanner_pos *p, const uint8_t *rep, size_t len, int64_t now_ms);
 
-/* Forgets a half scan (after an unplug or a transfer error). */
+/* Forgets a half scan (after an unplug). */
 void scanner_pos_reset(struct scanner_pos *p);
+
+/* Forgets a half scan and discards the reports that follow until one
+ * without "more data" or a silence of gap_ms (after a transfer error). */
+void scanner_pos_discard(struct scanner_pos *p, int64_t now_ms);
 
 /* The AIM symbology identifier ("]Q1", NUL-terminated, "" if the scanner
  * sent none) of the scan that is ready (borrowed; valid until the next
