@@ -43,7 +43,7 @@ struct sim_thermo {
 struct script {
 	const char *want; /* the section whose entries to keep (NULL: none) */
 	struct entry *e;  /* kept entries (of `want`, or of a file without sections) */
-	size_t n;
+	size_t n, cap;
 	unsigned n_sensors;
 	int found; /* want's header was seen */
 	int has_sections;
@@ -188,10 +188,14 @@ static int data_line(struct script *sc, char *line)
 	if (!sc->has_sections)
 		sc->unnamed++;
 	if (sc->has_sections ? sc->in_kept : 1) {
-		struct entry *grown = realloc(sc->e, (sc->n + 1) * sizeof(*grown));
-		if (!grown)
-			return DRV_ENOMEM;
-		sc->e = grown;
+		if (sc->n == sc->cap) {
+			size_t cap = sc->cap ? 2 * sc->cap : 16;
+			struct entry *grown = realloc(sc->e, cap * sizeof(*grown));
+			if (!grown)
+				return DRV_ENOMEM;
+			sc->e = grown;
+			sc->cap = cap;
+		}
 		sc->e[sc->n++] = en;
 		if (en.kind == ENTRY_VALUES)
 			sc->n_sensors = cols;
