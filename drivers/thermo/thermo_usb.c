@@ -22,6 +22,7 @@ struct thermo_usb {
 	struct usb_dev *dev;
 	struct byte_link *in;
 	struct thermo_proto proto;
+	uint8_t bus, address; /* see remember() */
 };
 
 void thermo_usb_match(struct usb_match *m, const char *role)
@@ -50,15 +51,44 @@ static int send_report(void *arg, const uint8_t *report, size_t len, int timeout
 	return (size_t)rc == len ? DRV_OK : DRV_EIO;
 }
 
+/* Where the stick was when it was last identified; the usb layer re-opens
+ * a stick that came back inside whatever call needs it next, so a change
+ * here is how this driver learns that it was re-plugged. */
+static void remember(struct thermo_usb *t)
+{
+	const struct usb_device_info *info = usb_dev_info(t->dev);
+	t->bus = info->bus;
+	t->address = info->address;
+}
+
 static int usb_read(struct thermo_dev *d, struct thermo_reading *out, size_t cap, size_t *n,
 		    int timeout_ms)
 {
 	struct thermo_usb *t = (struct thermo_usb *)d;
-	/* A stick that came back on another port is another fridge's. */
+	struct thermo_reading got[THERMO_SENSOR_MAX];
+	size_t count = 0;
+	int fresh = t->proto.n_sensors == 0; /* identifies within this read */
+	int rc = thermo_proto_read(
+	    &t->proto, got, cap < THERMO_SENSOR_MAX ? cap : THERMO_SENSOR_MAX, &count, timeout_ms);
 	const struct usb_device_info *info = usb_dev_info(t->dev);
-	if (strcmp(info->port_path, t->base.name) != 0)
+	if (strcmp(info->port_path, t->base.name) != 0) {
+		/* re-opened on another port: another fridge's stick, not ours */
+		t->proto.n_sensors = 0;
 		return DRV_ENODEV;
-	return thermo_proto_read(&t->proto, out, cap, n, timeout_ms);
+	}
+	if (info->bus != t->bus || info->address != t->address) {
+		remember(t);
+		if (!fresh) {
+			/* re-plugged between two reads: identify it afresh */
+			t->proto.n_sensors = 0;
+			return DRV_ENODEV;
+		}
+	}
+	if (rc)
+		return rc;
+	memcpy(out, got, count * sizeof(*out));
+	*n = count;
+	return DRV_OK;
 }
 
 static void usb_free(struct thermo_dev *d)
@@ -93,6 +123,9 @@ int thermo_usb_open(struct usb_ctx *ctx, const char *role, int timeout_ms, struc
 	snprintf(t->base.name, sizeof(t->base.name), "%s", usb_dev_info(t->dev)->port_path);
 	thermo_proto_init(&t->proto, send_report, t, t->in);
 	rc = thermo_proto_identify(&t->proto, timeout_ms);
+	if (rc)
+		goto out;
+	remember(t);
 out:
 	if (rc) {
 		usb_free(&t->base);

@@ -12,7 +12,12 @@
  * ("1-2.3"), which is each thermo_dev's name; the app maps names to
  * fridges in its configuration. A stick stays bound to its port: after
  * an unplug, reads fail with DRV_ENODEV until a stick is back on that
- * port, then it is identified again and reads work.
+ * port, then it is identified again and reads work. (The usb layer
+ * re-opens a device of the role that comes back, at the same port first,
+ * inside the next call; a read that finds the stick re-plugged since the
+ * last one fails once with DRV_ENODEV and the next identifies it afresh;
+ * if the usb layer re-opened a stick on another port, reads keep failing
+ * with DRV_ENODEV: that stick is not this fridge's.)
  */
 #ifndef THERMO_USB_H
 #define THERMO_USB_H

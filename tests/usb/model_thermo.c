@@ -76,6 +76,12 @@ void model_thermo_set_no_sensor(struct model_thermo *m, unsigned sensor)
 		atomic_store(&m->raw[sensor], NO_SENSOR);
 }
 
+void model_thermo_set_sensors(struct model_thermo *m, unsigned n_sensors)
+{
+	if (n_sensors >= 1 && n_sensors <= MODEL_THERMO_SENSORS_MAX)
+		atomic_store(&m->n_sensors, n_sensors);
+}
+
 void model_thermo_set_silent(struct model_thermo *m, int silent)
 {
 	atomic_store(&m->silent, silent);

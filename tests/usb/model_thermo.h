@@ -40,6 +40,10 @@ void model_thermo_init(struct model_thermo *m, unsigned n_sensors);
 void model_thermo_set_centi(struct model_thermo *m, unsigned sensor, int centi_c);
 void model_thermo_set_no_sensor(struct model_thermo *m, unsigned sensor);
 
+/* Makes the stick a 1..3-sensor variant (as if another stick had been
+ * plugged in its place; meant for while it is unplugged). */
+void model_thermo_set_sensors(struct model_thermo *m, unsigned n_sensors);
+
 /* 1: the stick takes requests but sends nothing back (a read times out). */
 void model_thermo_set_silent(struct model_thermo *m, int silent);
 
