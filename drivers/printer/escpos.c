@@ -161,10 +161,12 @@ int escpos_raster(struct escpos_buf *b, const uint8_t *bits, int width, int heig
 	if (b->err)
 		return b->err;
 	size_t xb = width > 0 ? ((size_t)width + 7) / 8 : 0;
-	if (!bits || width < 1 || width > ESCPOS_RASTER_MAX_DOTS || height < 0 || stride < xb)
+	if (width < 1 || width > ESCPOS_RASTER_MAX_DOTS || height < 0)
 		return DRV_EINVAL;
 	if (height == 0)
 		return DRV_OK;
+	if (!bits || stride < xb)
+		return DRV_EINVAL;
 	size_t rows_per_band = ESCPOS_BAND_MAX_BYTES / xb;
 	if (rows_per_band > ESCPOS_BAND_MAX_ROWS)
 		rows_per_band = ESCPOS_BAND_MAX_ROWS;

@@ -60,7 +60,8 @@ static int raster(struct decoder *d, const uint8_t *c, size_t n)
 	long w = (long)xb * 8 * xs;
 	if (xb == 0 || rows == 0)
 		return misfit(d, n);
-	if (w > printer_page_width(d->page)) {
+	/* Wider than the paper (its last byte may hold padding dots). */
+	if ((size_t)xb * (size_t)xs > printer_page_stride(d->page)) {
 		int rc = misfit(d, 0);
 		if (rc)
 			return rc;

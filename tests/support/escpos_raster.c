@@ -55,7 +55,7 @@ int escpos_raster_zbar(const char *pbm_path, char *out, size_t cap, size_t *len)
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		execlp("zbarimg", "zbarimg", "--raw", "-q", pbm_path, (char *)NULL);
+		execlp("zbarimg", "zbarimg", "--raw", "-q", "--nodbus", pbm_path, (char *)NULL);
 		perror("zbarimg");
 		_exit(127);
 	}

@@ -5,7 +5,7 @@
  *
  * Decoding is escpos_decode() in strict mode: every byte must belong to a
  * command the driver knows, every image must fit the paper. Reading QR
- * codes runs `zbarimg --raw -q` (Debian zbar-tools) on a PBM file; a test
+ * codes runs `zbarimg --raw -q` (Debian zbar-tools, 0.23) on a PBM file; a test
  * that needs it fails when it is missing (CI installs it).
  */
 #ifndef ESCPOS_RASTER_H
@@ -34,7 +34,7 @@ int escpos_raster_to_pbm(const uint8_t *buf, size_t len, int paper_dots, const c
 int escpos_raster_same(const struct printer_page *a, const struct printer_page *b);
 
 /*
- * Runs `zbarimg --raw -q pbm_path` and stores what it printed (without the
+ * Runs `zbarimg --raw -q --nodbus pbm_path` and stores what it printed (without the
  * final newline) NUL-terminated in out (cap bytes; longer output fails).
  * Returns the number of symbols found (lines printed, >= 1) with *len set,
  * or -1 when zbarimg is missing, fails, finds nothing or overflows out.
