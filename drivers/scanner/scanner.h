@@ -127,17 +127,29 @@ int scanner_config_check(const struct scanner_config *c);
  * else drv_strerror(rc). Never NULL. */
 const char *scanner_strerror(int rc);
 
+/* What a transport wants done around the protocol (all may be NULL). */
+struct scanner_link_hooks {
+	/* Called once the device has freed the link (scanner_usb_open closes
+	 * the USB device so). */
+	void (*release)(void *arg);
+	/* Called at the start of the first read after the link reported
+	 * DRV_ENODEV (the scanner may be back: set it up again). DRV_ENODEV
+	 * ends that read with DRV_ENODEV and resume is called again next
+	 * time; any other result lets the read go on. */
+	int (*resume)(void *arg);
+	void *arg;
+};
+
 /*
  * A scanner decoding the reports read from link: one link read is one
  * HID input report. cfg (borrowed, copied) must name the mode (KEYBOARD
  * or POS). Ownership of link is transferred to the device: it is freed
- * with it (also on failure), after which release(release_arg) is called
- * when release is not NULL (scanner_usb_open closes the USB device so).
- * Returns DRV_OK with *out (free with scanner_dev_free), DRV_EINVAL or
- * DRV_ENOMEM.
+ * with it (also on failure), then hooks->release runs. hooks (borrowed,
+ * copied) may be NULL. Returns DRV_OK with *out (free with
+ * scanner_dev_free), DRV_EINVAL or DRV_ENOMEM.
  */
 int scanner_link_open(struct byte_link *link, const struct scanner_config *cfg,
-		      void (*release)(void *arg), void *release_arg, struct scanner_dev **out);
+		      const struct scanner_link_hooks *hooks, struct scanner_dev **out);
 
 /*
  * Opens the USB scanner (role "scanner", usb.h) with the defaults: the
@@ -149,14 +161,19 @@ int scanner_link_open(struct byte_link *link, const struct scanner_config *cfg,
 int scanner_usb_open(struct usb_ctx *ctx, struct scanner_dev **out);
 
 /*
- * As scanner_usb_open() with cfg (borrowed, copied). With
- * SCANNER_MODE_AUTO the mode comes from the configuration descriptor and
- * the HID report descriptor of the scanner's HID interface: a report
- * descriptor with an application collection on usage page 0x8C is HID
- * POS; one on Generic Desktop / Keyboard (0x01/0x06), or an interface of
- * subclass 1 protocol 1 (boot keyboard) whose report descriptor cannot be
- * read, is a keyboard. A boot keyboard is switched to the boot protocol
- * (SET_PROTOCOL 0) and idle 0 (reports only on change), both best effort.
+ * As scanner_usb_open() with cfg (borrowed, copied). The scanner's first
+ * endpoint pair must have an IN endpoint (interrupt, as HID has; the OUT
+ * side is never used). With SCANNER_MODE_AUTO the mode comes from the
+ * claimed interface (usb_dev_iface) in the configuration descriptor and
+ * from its HID report descriptor, both fetched with GET_DESCRIPTOR: an
+ * application collection on usage page 0x8C is HID POS; one on Generic
+ * Desktop / Keyboard (0x01/0x06) is a keyboard when the interface is a
+ * boot keyboard (subclass 1, protocol 1) or its reports carry no report
+ * ID; a boot keyboard whose report descriptor cannot be read is a
+ * keyboard; anything else is DRV_ENOTSUP (name the mode in cfg then). A
+ * boot keyboard interface is switched to the boot protocol (SET_PROTOCOL
+ * 0: the 8-byte layout) and idle rate 0 (reports on change only), best
+ * effort (a stall is ignored), at open and again after each unplug.
  */
 int scanner_usb_open_with(struct usb_ctx *ctx, const struct scanner_config *cfg,
 			  struct scanner_dev **out);

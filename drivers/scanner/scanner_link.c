@@ -22,8 +22,8 @@ struct scanner_link_dev {
 	struct scanner_dev base;
 	struct scanner_config cfg;
 	struct byte_link *link;
-	void (*release)(void *arg);
-	void *release_arg;
+	struct scanner_link_hooks hooks;
+	int gone;	   /* the link said DRV_ENODEV: resume before the next read */
 	size_t report_cap; /* bytes asked per link read: the IN packet size */
 	union {
 		struct scanner_kbd kbd;
@@ -81,6 +81,9 @@ static int link_dev_read(struct scanner_dev *base, char *out, size_t cap, size_t
 	struct scanner_link_dev *d = (struct scanner_link_dev *)base;
 	if (!out || !len)
 		return DRV_EINVAL;
+	if (d->gone && d->hooks.resume && d->hooks.resume(d->hooks.arg) == DRV_ENODEV)
+		return DRV_ENODEV;
+	d->gone = 0;
 	const int64_t start = now_ms(d);
 	int read_once = 0, idle = 0; /* idle: the last link read timed out */
 	for (;;) {
@@ -110,6 +113,7 @@ static int link_dev_read(struct scanner_dev *base, char *out, size_t cap, size_t
 		if (rc == DRV_ETIMEOUT)
 			continue;
 		if (rc) {
+			d->gone = rc == DRV_ENODEV;
 			dec_drop(d, rc, now_ms(d));
 			return rc;
 		}
@@ -132,8 +136,8 @@ static void link_dev_free(struct scanner_dev *base)
 	if (!d)
 		return;
 	byte_link_free(d->link);
-	if (d->release)
-		d->release(d->release_arg);
+	if (d->hooks.release)
+		d->hooks.release(d->hooks.arg);
 	if (is_kbd(d))
 		scanner_kbd_cleanup(&d->dec.kbd);
 	else
@@ -148,7 +152,7 @@ static const struct scanner_dev_ops link_dev_ops = {
 };
 
 int scanner_link_open(struct byte_link *link, const struct scanner_config *cfg,
-		      void (*release)(void *arg), void *release_arg, struct scanner_dev **out)
+		      const struct scanner_link_hooks *hooks, struct scanner_dev **out)
 {
 	int rc = DRV_OK;
 	struct scanner_link_dev *d = NULL;
@@ -164,14 +168,20 @@ int scanner_link_open(struct byte_link *link, const struct scanner_config *cfg,
 	d->base.ops = &link_dev_ops;
 	d->cfg = *cfg;
 	d->link = link;
-	d->release = release;
-	d->release_arg = release_arg;
+	if (hooks)
+		d->hooks = *hooks;
 	size_t pkt = byte_link_in_packet_size(link);
 	if (pkt == 0)
 		pkt = SCANNER_POS_REPORT;
-	if (pkt < SCANNER_KBD_REPORT)
-		pkt = SCANNER_KBD_REPORT;
-	d->report_cap = pkt < REPORT_CAP ? pkt : REPORT_CAP;
+	if (pkt > REPORT_CAP)
+		pkt = REPORT_CAP;
+	/* One report per read: a keyboard report fits one packet; a HID POS
+	 * report may span several (a 64-byte report on 32-byte packets). */
+	d->report_cap = pkt;
+	if (cfg->mode == SCANNER_MODE_POS && pkt < SCANNER_POS_REPORT)
+		d->report_cap = (SCANNER_POS_REPORT + pkt - 1) / pkt * pkt;
+	if (d->report_cap < SCANNER_KBD_REPORT)
+		d->report_cap = SCANNER_KBD_REPORT;
 	if (is_kbd(d))
 		scanner_kbd_init(&d->dec.kbd, cfg);
 	else
@@ -180,7 +190,7 @@ int scanner_link_open(struct byte_link *link, const struct scanner_config *cfg,
 	return DRV_OK;
 fail:
 	byte_link_free(link);
-	if (release)
-		release(release_arg);
+	if (hooks && hooks->release)
+		hooks->release(hooks->arg);
 	return rc;
 }

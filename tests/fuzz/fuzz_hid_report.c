@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.now_ms = fl_now;
 	cfg.clock_arg = &f;
 	struct scanner_dev *dev = NULL;
-	CHECK(scanner_link_open(&f.base, &cfg, NULL, NULL, &dev) == DRV_OK);
+	CHECK(scanner_link_open(&f.base, &cfg, NULL, &dev) == DRV_OK);
 	for (size_t reads = 0; reads < size + 8; reads++) {
 		size_t probe = cap < 32 ? cap : 32; /* the bytes checked untouched */
 		memset(out, 0x5A, probe);

@@ -32,7 +32,10 @@ struct fixture {
 	struct fake_link *f;
 	struct fclock clock;
 	struct scanner_dev *dev;
+	struct scanner_link_hooks hooks;
 	int released;
+	int resumes;   /* resume calls */
+	int resume_rc; /* what resume answers */
 };
 
 static void on_release(void *arg)
@@ -40,10 +43,18 @@ static void on_release(void *arg)
 	((struct fixture *)arg)->released++;
 }
 
+static int on_resume(void *arg)
+{
+	struct fixture *x = arg;
+	x->resumes++;
+	return x->resume_rc;
+}
+
 static void open_dev(struct fixture *x, enum scanner_mode mode, size_t packet, int aim_prefix)
 {
 	memset(x, 0, sizeof(*x));
 	x->f = fake_link_new(packet);
+	x->hooks = (struct scanner_link_hooks){on_release, on_resume, x};
 	x->clock.step = 10;
 	struct scanner_config cfg;
 	scanner_config_init(&cfg);
@@ -51,8 +62,7 @@ static void open_dev(struct fixture *x, enum scanner_mode mode, size_t packet, i
 	cfg.aim_prefix = aim_prefix;
 	cfg.now_ms = fclock_now;
 	cfg.clock_arg = &x->clock;
-	assert_int_equal(scanner_link_open(fake_link_base(x->f), &cfg, on_release, x, &x->dev),
-			 DRV_OK);
+	assert_int_equal(scanner_link_open(fake_link_base(x->f), &cfg, &x->hooks, &x->dev), DRV_OK);
 }
 
 static void close_dev(struct fixture *x)
@@ -169,10 +179,23 @@ static void test_unplug_mid_scan(void **state)
 	fake_link_set_unplugged(x.f, 1);
 	expect_rc(&x, 1000, DRV_ENODEV);
 	expect_rc(&x, 1000, DRV_ENODEV);
-	/* Plugged back in: the half scan is gone, a new one is whole. */
+	/* Each read after an unplug first asks the transport to resume; while
+	 * it says the device is still gone, the link is not even read. */
+	assert_int_equal(x.resumes, 2);
+	x.resume_rc = DRV_ENODEV;
 	fake_link_set_unplugged(x.f, 0);
 	push_typed(x.f, "XY", 1);
+	expect_rc(&x, 1000, DRV_ENODEV);
+	assert_int_equal(x.resumes, 3);
+	assert_int_equal(fake_link_pending(x.f), 6);
+	/* Plugged back in: the half scan is gone, a new one is whole; a
+	 * failed set-up (a stall) does not stop reading. */
+	x.resume_rc = DRV_EIO;
 	expect_read(&x, 1000, "XY");
+	assert_int_equal(x.resumes, 4);
+	push_typed(x.f, "Z", 1);
+	expect_read(&x, 1000, "Z");
+	assert_int_equal(x.resumes, 4);
 	close_dev(&x);
 }
 
@@ -298,7 +321,8 @@ static void test_open_contract(void **state)
 		cfg.gap_ms = bad[i].gap;
 		struct scanner_dev *dev = (struct scanner_dev *)&x;
 		assert_int_equal(
-		    scanner_link_open(fake_link_base(fake_link_new(8)), &cfg, on_release, &x, &dev),
+		    scanner_link_open(fake_link_base(fake_link_new(8)), &cfg,
+				      &(struct scanner_link_hooks){on_release, NULL, &x}, &dev),
 		    DRV_EINVAL);
 		assert_ptr_equal(dev, (struct scanner_dev *)&x);
 		assert_int_equal(x.released, 1);
@@ -309,10 +333,10 @@ static void test_open_contract(void **state)
 	assert_int_equal(scanner_config_check(&cfg), DRV_OK);
 	assert_int_equal(scanner_config_check(NULL), DRV_EINVAL);
 	struct scanner_dev *dev = NULL;
-	assert_int_equal(scanner_link_open(NULL, &cfg, NULL, NULL, &dev), DRV_EINVAL);
-	/* No release function is fine; the real clock is used. */
-	assert_int_equal(
-	    scanner_link_open(fake_link_base(fake_link_new(8)), &cfg, NULL, NULL, &dev), DRV_OK);
+	assert_int_equal(scanner_link_open(NULL, &cfg, NULL, &dev), DRV_EINVAL);
+	/* No hooks are fine; the real clock is used. */
+	assert_int_equal(scanner_link_open(fake_link_base(fake_link_new(8)), &cfg, NULL, &dev),
+			 DRV_OK);
 	size_t len;
 	assert_int_equal(scanner_dev_read(dev, NULL, 10, &len, 0), DRV_EINVAL);
 	char out[8];
