@@ -5,6 +5,8 @@
 #include "ctl.h"
 
 #include "catalog_file.h"
+#include "config.h"
+#include "devices.h"
 #include "store.h"
 #include "store_meta.h"
 #include "vbdate.h"
@@ -252,8 +254,70 @@ int ctl_int(struct ctl *c, const char *opt, const char *value, long min, long ma
 	return CTL_OK;
 }
 
+int ctl_config(struct ctl *c)
+{
+	char err[300];
+	if (c->cfg)
+		return CTL_OK;
+	c->cfg = malloc(sizeof(*c->cfg));
+	if (!c->cfg)
+		return ctl_storage(c, VB_ENOMEM);
+	if (config_load(NULL, c->cfg, err, sizeof(err))) {
+		free(c->cfg);
+		c->cfg = NULL;
+		return ctl_refusef(c, "config", "bad_config", "%s", err);
+	}
+	return CTL_OK;
+}
+
+int ctl_devices(struct ctl *c)
+{
+	int rc = ctl_config(c);
+	if (rc || c->dev)
+		return rc;
+	c->dev = calloc(1, sizeof(*c->dev));
+	if (!c->dev)
+		return ctl_storage(c, VB_ENOMEM);
+	int drv = devices_init(c->dev, c->cfg);
+	if (drv) {
+		free(c->dev);
+		c->dev = NULL;
+		return ctl_device_error(c, "usb", drv);
+	}
+	return CTL_OK;
+}
+
+int ctl_device_error(struct ctl *c, const char *device, int drv_rc)
+{
+	static const struct {
+		int rc;
+		const char *code, *text;
+	} map[] = {
+	    {DRV_ENOTFOUND, "no_device", "is not attached"},
+	    {DRV_ENODEV, "unplugged", "was unplugged"},
+	    {DRV_EACCES, "no_permission",
+	     "cannot be opened: no permission (is the user in the vaxbus group?)"},
+	    {DRV_EBUSY, "device_busy", "is in use by another program"},
+	    {DRV_ETIMEOUT, "timeout", "did not answer in time"},
+	    {DRV_EPROTO, "protocol_error", "answered something unexpected"},
+	    {DRV_ENOTSUP, "not_supported", "is a model vaxbus does not support"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].rc == drv_rc)
+			return ctl_refusef(c, device, map[i].code, "the %s %s", device,
+					   map[i].text);
+	return ctl_refusef(c, device, "device_error", "the %s failed: %s", device,
+			   drv_strerror(drv_rc));
+}
+
 void ctl_cleanup(struct ctl *c)
 {
+	if (c->dev)
+		devices_cleanup(c->dev);
+	free(c->dev);
+	c->dev = NULL;
+	free(c->cfg);
+	c->cfg = NULL;
 	catalog_free(c->cat);
 	c->cat = NULL;
 	store_close(c->st);

@@ -17,6 +17,8 @@
 
 struct store;
 struct catalog;
+struct config;
+struct devices;
 
 enum ctl_exit {
 	CTL_OK = 0,
@@ -33,6 +35,8 @@ struct ctl {
 	char cmd_name[32];   /* storage for cmd, set by ctl_dispatch */
 	struct store *st;    /* owned; opened by ctl_store() */
 	struct catalog *cat; /* owned; loaded by ctl_catalog() */
+	struct config *cfg;  /* owned; loaded by ctl_config() */
+	struct devices *dev; /* owned; started by ctl_devices() */
 	int64_t now;	     /* UTC seconds, read once at start */
 	int utc_offset_min;  /* the bus's local offset (from the database) */
 	int32_t today;	     /* local date of `now` */
@@ -91,6 +95,18 @@ int ctl_store(struct ctl *c, int allow_uninit);
 /* Loads the vaccine catalog (VAXBUS_CATALOG or the default asset) into
  * c->cat. Returns a CTL_ code. */
 int ctl_catalog(struct ctl *c);
+
+/* Loads the configuration ($VAXBUS_CONF or /etc/vaxbus/vaxbus.conf) into
+ * c->cfg. Returns a CTL_ code (CTL_REFUSED naming the bad line). */
+int ctl_config(struct ctl *c);
+
+/* Loads the configuration and starts the devices (USB or simulated) into
+ * c->dev. Returns a CTL_ code. */
+int ctl_devices(struct ctl *c);
+
+/* Prints a device failure (a DRV_ code) as a refusal naming the device.
+ * Returns CTL_REFUSED. */
+int ctl_device_error(struct ctl *c, const char *device, int drv_rc);
 
 /* Parses a required date option (YYYYMMDD or YYYY-MM-DD); refuses naming
  * the option. Returns a CTL_ code; *out written on success. */

@@ -32,6 +32,15 @@ static const struct command commands[] = {
     {"report", "day", ctl_cmd_report_day, "the daily report (text or --csv)"},
     {"outbox", "list", ctl_cmd_outbox_list, "records waiting for the platform"},
     {"audit", "verify", ctl_cmd_audit_verify, "check the audit log's hash chain"},
+    {"devices", NULL, ctl_cmd_devices, "the USB devices attached now"},
+    {"idcard", "read", ctl_cmd_idcard_read, "read the ID card on the reader"},
+    {"scan", NULL, ctl_cmd_scan, "wait for one barcode scan"},
+    {"temp", "read", ctl_cmd_temp_read, "read every fridge thermometer"},
+    {"print", "test", ctl_cmd_print_test, "print the printer test page"},
+    {"print", "text", ctl_cmd_print_text, "print a text"},
+    {"print", "ticket", ctl_cmd_print_ticket, "print a queue ticket"},
+    {"print", "queue", ctl_cmd_print_queue, "send the print jobs still waiting"},
+    {"watch", NULL, ctl_cmd_watch, "print device arrivals and removals"},
     {"demo", NULL, ctl_cmd_demo, "walk through a day on the bus"},
 };
 

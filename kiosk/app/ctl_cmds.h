@@ -3,7 +3,7 @@
  * its own arguments (argv[0] is the command's last word) and returns a
  * CTL_ exit code. Grouped in files by what they act on: ctl_admin.c,
  * ctl_person.c, ctl_lot.c, ctl_dose.c, ctl_aefi.c, ctl_temp.c,
- * ctl_report.c, ctl_demo.c.
+ * ctl_report.c, ctl_demo.c, ctl_devices.c, ctl_print.c.
  */
 #ifndef CTL_CMDS_H
 #define CTL_CMDS_H
@@ -37,5 +37,14 @@ int ctl_cmd_aefi_add(struct ctl *c, int argc, char **argv);
 int ctl_cmd_temp_add(struct ctl *c, int argc, char **argv);
 int ctl_cmd_report_day(struct ctl *c, int argc, char **argv);
 int ctl_cmd_demo(struct ctl *c, int argc, char **argv);
+int ctl_cmd_devices(struct ctl *c, int argc, char **argv);
+int ctl_cmd_idcard_read(struct ctl *c, int argc, char **argv);
+int ctl_cmd_scan(struct ctl *c, int argc, char **argv);
+int ctl_cmd_temp_read(struct ctl *c, int argc, char **argv);
+int ctl_cmd_watch(struct ctl *c, int argc, char **argv);
+int ctl_cmd_print_test(struct ctl *c, int argc, char **argv);
+int ctl_cmd_print_text(struct ctl *c, int argc, char **argv);
+int ctl_cmd_print_ticket(struct ctl *c, int argc, char **argv);
+int ctl_cmd_print_queue(struct ctl *c, int argc, char **argv);
 
 #endif
