@@ -168,7 +168,7 @@ int sim_scanner_open_mem(const char *text, size_t len, struct scanner_dev **out)
 		goto out;
 	}
 	size_t used = 0, start = 0;
-	for (size_t i = 0; i <= len && !rc; i++) {
+	for (size_t i = 0; len && i <= len && !rc; i++) {
 		if (i == len || text[i] == '\n') {
 			rc = parse_line(s, text + start, i - start, &used);
 			start = i + 1;
