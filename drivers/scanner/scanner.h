@@ -34,13 +34,16 @@ struct usb_ctx;
 
 #define SCANNER_SCAN_MAX 4096 /* bytes of one scan, without the NUL */
 
-/* Results of a read besides the DRV_* codes (outside their range). */
-#define SCANNER_EPARTIAL                                                                           \
-	(-32) /* a half scan was discarded: the pause between two keys                             \
-	       * (or HID POS reports) exceeded gap_ms; scan again */
-#define SCANNER_EOVERFLOW                                                                          \
-	(-33) /* the scan was longer than SCANNER_SCAN_MAX or the                                  \
-	       * caller's cap; it was discarded */
+/*
+ * Results of a read besides the DRV_* codes (outside their range; the app
+ * maps them with the rest). SCANNER_EPARTIAL: a half scan was discarded
+ * because the pause between two keys (or HID POS reports) exceeded gap_ms
+ * — scan again; what is left of that code when it resumes is dropped
+ * too. SCANNER_EOVERFLOW: the scan was longer than SCANNER_SCAN_MAX or
+ * the caller's cap and was discarded.
+ */
+#define SCANNER_EPARTIAL  (-32)
+#define SCANNER_EOVERFLOW (-33)
 
 /* How the device's reports are decoded. */
 enum scanner_mode {
