@@ -91,6 +91,11 @@ static void test_field_caps(void **state)
 	memset(out, 0x7E, sizeof(out));
 	assert_int_equal(idcard_text_field(in, n, out, 6), DRV_EINVAL);
 	assert_int_equal(out[0], 0x7E);
+	/* a high surrogate as the field's last unit is not paired with what
+	 * follows the field, even a low surrogate */
+	n = le(in, (const uint16_t[]){0x4E00, 0xD842, 0xDFB7}, 3);
+	assert_int_equal(idcard_text_field(in, 4, out, sizeof(out)), DRV_EPROTO);
+	assert_int_equal(idcard_text_field(in, n, out, sizeof(out)), DRV_OK);
 	/* an odd length, or more than a block */
 	assert_int_equal(idcard_text_field(in, 3, out, sizeof(out)), DRV_EINVAL);
 	static uint8_t big[258];
