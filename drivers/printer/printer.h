@@ -95,7 +95,8 @@ extern const struct usb_match printer_usb_matches[2];
  * device): the usb transport detaches usblp, claims the interface and
  * finds the bulk OUT/IN pair. Returns DRV_OK with *out (free with
  * printer_dev_free, which closes the USB device), DRV_ENOTFOUND when none
- * is attached, DRV_ENOTSUP when it has no endpoint pair, or the
+ * is attached, DRV_ENOTSUP when it has no endpoint pair or no IN endpoint
+ * (a unidirectional printer, whose status cannot be read), or the
  * transport's error. While unplugged, calls fail with DRV_ENODEV; after a
  * re-plug the transport re-opens it and calls work again.
  */

@@ -32,7 +32,7 @@ static size_t read_cap(struct byte_link *l)
 /* Reads and drops whatever is waiting, until a read times out. */
 static int drain(struct byte_link *l)
 {
-	uint8_t buf[READ_CAP];
+	uint8_t buf[READ_CAP] = {0}; /* defined even where a transport fills it unseen (valgrind) */
 	for (int i = 0; i < DRAIN_MAX; i++) {
 		size_t got = 0;
 		int rc = byte_link_read(l, buf, read_cap(l), &got, PRINTER_DRAIN_MS);
@@ -51,7 +51,7 @@ static int ask(struct byte_link *l, enum escpos_status_kind n, uint8_t *answer, 
 	int rc = byte_link_write(l, req, sizeof(req), timeout_ms);
 	if (rc)
 		return rc;
-	uint8_t buf[READ_CAP];
+	uint8_t buf[READ_CAP] = {0}; /* defined even where a transport fills it unseen (valgrind) */
 	for (int t = 0; t < TRIES; t++) {
 		size_t got = 0;
 		rc = byte_link_read(l, buf, read_cap(l), &got, timeout_ms);

@@ -61,6 +61,10 @@ int printer_usb_open(struct usb_ctx *ctx, struct printer_dev **out)
 	rc = usb_dev_link(u->usb, 0, &u->link);
 	if (rc)
 		goto out;
+	if (byte_link_in_packet_size(u->link) == 0) {
+		rc = DRV_ENOTSUP; /* unidirectional (7/1/1): no status to read */
+		goto out;
+	}
 	rc = printer_proto_open(u->link, &u->proto);
 out:
 	if (rc) {
