@@ -8,6 +8,8 @@
 #include "ctl.h"
 #include "ctl_cmds.h"
 
+#include "config.h"
+
 #include "iddoc.h"
 #include "person.h"
 #include "store.h"
@@ -20,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #define DEMO_BUS  "DEMO-BUS"
@@ -88,7 +92,12 @@ static const struct demo_step steps[] = {
       "--vials", "5", "--gtin", "06970000000017", "--fridge", "fridge-2"}},
     {NULL, T("08:34"), 0, NULL, {"lot", "recall", "--lot", "202103R09"}},
 
-    {"09:00: residents register. A mistyped ID number is refused and nothing is written.",
+    {"09:00: Zhang places his ID card on the (simulated) reader.",
+     T("08:59"),
+     0,
+     NULL,
+     {"idcard", "read"}},
+    {"A mistyped ID number is refused and nothing is written.",
      T("09:00"),
      1,
      NULL,
@@ -112,6 +121,12 @@ static const struct demo_step steps[] = {
      NULL,
      {"person", "add", "--id-type", "cn-resident", "--id", "110101195001011239", "--name", "张建国",
       "--sex", "1", "--birth", "19500101"}},
+
+    {"His queue ticket prints (the simulated printer writes it as an image).",
+     T("09:04"),
+     0,
+     NULL,
+     {"print", "ticket", "--ticket", "A001", "--dose-zh", "第1剂", "--dose-en", "Dose 1"}},
 
     {"09:10: the nurse calls Zhang (71: a doctor's assessment is needed).",
      T("09:10"),
@@ -198,11 +213,19 @@ static int fresh_database(const char *path)
 		return CTL_REFUSED;
 	}
 	static const char *const suffix[] = {"", "-wal", "-shm"};
+	char p[4096];
 	for (size_t i = 0; i < 3; i++) {
-		char p[4096];
 		snprintf(p, sizeof(p), "%s%s", path, suffix[i]);
 		unlink(p);
 	}
+	/* The earlier demo's printed receipts. */
+	snprintf(p, sizeof(p), "%s-receipts", path);
+	DIR *d = opendir(p);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strncmp(e->d_name, "receipt-", 8) == 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
 	return CTL_OK;
 }
 
@@ -273,6 +296,12 @@ int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
 			   "doses, an adverse event, a fridge excursion and the report.");
 	if (rc || (rc = fresh_database(c->db_path)))
 		return rc;
+	/* Simulated devices, whatever the bus's configuration says; the
+	 * printer writes its receipts next to the database. */
+	struct config cfg;
+	config_defaults(&cfg);
+	cfg.sim = 1;
+	snprintf(cfg.sim_printer, sizeof(cfg.sim_printer), "%s-receipts", c->db_path);
 	struct demo_names names = {0};
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		const struct demo_step *s = &steps[i];
@@ -280,7 +309,10 @@ int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
 		int n = 0;
 		for (; n < ARGS_MAX && s->args[n]; n++)
 			args[n] = (char *)lookup(&names, s->args[n]);
-		struct ctl step = {.db_path = c->db_path};
+		struct ctl step = {.db_path = c->db_path, .cfg = malloc(sizeof(*step.cfg))};
+		if (!step.cfg)
+			return ctl_storage(c, VB_ENOMEM);
+		*step.cfg = cfg;
 		wallclock_parse(s->at, &step.now);
 		if (s->say)
 			printf("\n# %s\n", s->say);
@@ -298,7 +330,8 @@ int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
 			return rc ? rc : CTL_REFUSED;
 		}
 	}
-	printf("\nThe day is in %s: try `vaxbusctl --db %s report day --csv`.\n", c->db_path,
-	       c->db_path);
+	printf("\nThe day is in %s (try `vaxbusctl --db %s report day --csv`); the printed\n"
+	       "receipts are images in %s/.\n",
+	       c->db_path, c->db_path, cfg.sim_printer);
 	return CTL_OK;
 }
