@@ -24,10 +24,21 @@ void escpos_buf_init(struct escpos_buf *b, size_t max)
 	b->err = DRV_OK;
 }
 
+/* Receipts carry personal data (names, certificate payloads): bytes are
+ * wiped before their memory is given back. */
+static void wipe(uint8_t *p, size_t n)
+{
+	volatile uint8_t *v = p;
+	while (n--)
+		*v++ = 0;
+}
+
 void escpos_buf_cleanup(struct escpos_buf *b)
 {
 	if (!b)
 		return;
+	if (b->data)
+		wipe(b->data, b->cap);
 	free(b->data);
 	b->data = NULL;
 	b->len = 0;
@@ -49,10 +60,15 @@ static int reserve(struct escpos_buf *b, size_t n)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < b->len + n)
 		cap = cap > b->max / 2 ? b->max : cap * 2;
-	uint8_t *p = realloc(b->data, cap);
+	uint8_t *p = malloc(cap);
 	if (!p) {
 		b->err = DRV_ENOMEM;
 		return b->err;
+	}
+	if (b->data) {
+		memcpy(p, b->data, b->len);
+		wipe(b->data, b->cap);
+		free(b->data);
 	}
 	b->data = p;
 	b->cap = cap;

@@ -70,7 +70,8 @@ struct escpos_buf {
 /* Starts an empty buffer that will hold at most max bytes. */
 void escpos_buf_init(struct escpos_buf *b, size_t max);
 
-/* Frees the bytes and empties the buffer (it can be used again). NULL ok. */
+/* Wipes and frees the bytes and empties the buffer (it can be used
+ * again). Bytes are also wiped when the buffer grows. NULL ok. */
 void escpos_buf_cleanup(struct escpos_buf *b);
 
 /* Every appender returns DRV_OK, DRV_EINVAL for a bad argument (the buffer

@@ -52,6 +52,7 @@ struct printer_dev {
 	const struct printer_dev_ops *ops;
 };
 
+/* Calls d's ops (see struct printer_dev_ops for the returns). */
 static inline int printer_dev_status(struct printer_dev *d, struct printer_status *st,
 				     int timeout_ms)
 {

@@ -91,7 +91,8 @@ static size_t chunk_end(const uint8_t *job, size_t len, size_t off)
 	size_t end = off;
 	while (end < len) {
 		size_t n = 0;
-		escpos_command_len(job + end, len - end, &n); /* validated before */
+		if (escpos_command_len(job + end, len - end, &n)) /* validated before */
+			n = len - end;
 		if (end > off && end - off + n > PRINTER_JOB_CHUNK)
 			break;
 		end += n;

@@ -31,9 +31,9 @@ int printer_page_new(int width, struct printer_page **out);
 /* Frees the page. Accepts NULL. */
 void printer_page_free(struct printer_page *p);
 
+/* The width in dots, the height in rows so far, and the bytes per row. */
 int printer_page_width(const struct printer_page *p);
 int printer_page_height(const struct printer_page *p);
-/* Bytes per row. */
 size_t printer_page_stride(const struct printer_page *p);
 /* The rows, height * stride bytes (borrowed; valid until the page grows or
  * is freed; NULL while the height is 0). */
