@@ -35,6 +35,14 @@ static void usb_free(struct idcard_reader *r)
 
 static const struct idcard_reader_ops usb_ops = {usb_read, usb_free};
 
+/* 1 when pair `pair` exists with both an OUT and an IN endpoint. */
+static int both_ways(const struct usb_dev *dev, size_t pair)
+{
+	struct usb_pair_info pi;
+	return pair < usb_dev_pair_count(dev) && usb_dev_pair_info(dev, pair, &pi) == DRV_OK &&
+	       pi.out_ep && pi.in_ep;
+}
+
 int idcard_usb_open_config(struct usb_ctx *ctx, const struct idcard_proto_config *cfg,
 			   struct idcard_reader **out)
 {
@@ -49,15 +57,14 @@ int idcard_usb_open_config(struct usb_ctx *ctx, const struct idcard_proto_config
 	rc = usb_dev_open(ctx, "idcard", &u->dev);
 	if (rc)
 		goto out;
-	size_t pairs = usb_dev_pair_count(u->dev);
-	if (pairs == 0) {
+	if (!both_ways(u->dev, 0)) {
 		rc = DRV_ENOTSUP;
 		goto out;
 	}
 	rc = usb_dev_link(u->dev, 0, &u->head);
 	if (rc)
 		goto out;
-	if (pairs >= 2) {
+	if (both_ways(u->dev, 1)) { /* iDR200: bodies on the second pair */
 		rc = usb_dev_link(u->dev, 1, &u->body);
 		if (rc)
 			goto out;

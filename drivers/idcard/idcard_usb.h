@@ -2,9 +2,11 @@
  * idcard_usb: the SAM reader over USB, through drivers/usb (role
  * "idcard", e.g. 0400:c35a or 0483:5652 in the match table).
  *
- * The endpoint layout is taken from the claimed interface: one endpoint
- * pair is the plain layout; two or more pairs are the iDR200 layout
- * (header on the first pair, body on the second; idcard_proto.h).
+ * The endpoint layout is taken from the claimed interface's endpoint pairs
+ * (usb_dev_pair_info): the first pair must have an OUT and an IN; when a
+ * second pair has both too, the reader is of the iDR200 class (headers on
+ * the first pair, bodies on the second; idcard_proto.h), else the plain
+ * one-pair layout. More pairs are ignored.
  */
 #ifndef IDCARD_USB_H
 #define IDCARD_USB_H
@@ -17,7 +19,7 @@ struct usb_ctx;
 /* Opens the first attached reader of role "idcard" in ctx (borrowed; it
  * must outlive the reader) with the default timings. Returns DRV_OK with
  * *out (owned by the caller: idcard_reader_free), DRV_ENOTFOUND when none
- * is attached, DRV_ENOTSUP when its interface has no endpoint pair, or
+ * is attached, DRV_ENOTSUP when its first pair lacks an OUT or an IN, or
  * another DRV_* error from usb_dev_open / usb_dev_link. After
  * an unplug, reads fail with DRV_ENODEV until the reader is back (drivers/
  * usb re-opens it); no need to re-open. */
