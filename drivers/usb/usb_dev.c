@@ -460,7 +460,7 @@ int usb_dev_control(struct usb_dev *dev, uint8_t request_type, uint8_t request, 
 	if (!dev || (len && !data))
 		return DRV_EINVAL;
 	size_t size = LIBUSB_CONTROL_SETUP_SIZE + (size_t)len;
-	uint8_t *buf = malloc(size);
+	uint8_t *buf = calloc(1, size); /* zeroed: see usb_link_read */
 	if (!buf)
 		return DRV_ENOMEM;
 	libusb_fill_control_setup(buf, request_type, request, value, index, len);

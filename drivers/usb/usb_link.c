@@ -88,6 +88,9 @@ static int usb_link_read(struct byte_link *l, uint8_t *buf, size_t cap, size_t *
 		req.buf = k->pkt;
 		req.len = (int)mp;
 	}
+	/* Cleared first: an emulator (umockdev) writes back only bytes that
+	 * changed, so what it leaves alone must be defined already. */
+	memset(req.buf, 0, (size_t)req.len);
 	int actual = 0;
 	unsigned gen = 0;
 	rc = usb_dev_xfer(k->dev, &req, &actual, &gen);

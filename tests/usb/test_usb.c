@@ -368,13 +368,15 @@ static void test_err_map(void **state)
 		assert_int_equal(usb_err_status(statuses[i].in), statuses[i].out);
 }
 
+static const struct usb_device_info no_info; /* find_info's "not listed" */
+
 static const struct usb_device_info *find_info(const struct usb_device_info *infos, size_t n,
 					       uint16_t pid)
 {
 	for (size_t i = 0; i < n; i++)
 		if (infos[i].pid == pid)
 			return &infos[i];
-	return NULL;
+	return &no_info;
 }
 
 static void test_match_vid_pid_and_class(void **state)
@@ -386,8 +388,8 @@ static void test_match_vid_pid_and_class(void **state)
 	assert_int_equal(n, 2); /* the vendor-class device matches nothing */
 	const struct usb_device_info *p = find_info(infos, n, 0x0001);
 	const struct usb_device_info *s = find_info(infos, n, 0x0002);
-	assert_non_null(p);
-	assert_non_null(s);
+	assert_ptr_not_equal(p, &no_info);
+	assert_ptr_not_equal(s, &no_info);
 	assert_string_equal(p->role, "printer"); /* by VID:PID */
 	assert_string_equal(s->role, "scanner"); /* by class 3/1/1 */
 	assert_int_equal(p->vid, 0x1209);
@@ -429,12 +431,10 @@ static void test_match_first_row_wins(void **state)
 		size_t n = 0;
 		assert_int_equal(usb_ctx_list(ctx, infos, 8, &n), DRV_OK);
 		const struct usb_device_info *p = find_info(infos, n, 0x0001);
-		if (cases[i].printer_role) {
-			assert_non_null(p);
+		if (cases[i].printer_role)
 			assert_string_equal(p->role, cases[i].printer_role);
-		} else {
-			assert_null(p);
-		}
+		else
+			assert_ptr_equal(p, &no_info);
 		usb_ctx_free(ctx);
 	}
 	struct usb_match bad[] = {
@@ -556,6 +556,16 @@ static void test_bulk_small_cap(void **state)
 	usb_dev_close(dev);
 }
 
+/* Reads one 8-byte report into a fresh, uninitialised stack buffer. */
+static void __attribute__((noinline)) read_report(struct byte_link *link, const uint8_t *expect)
+{
+	uint8_t in[8];
+	size_t got = 0;
+	assert_int_equal(byte_link_read(link, in, sizeof(in), &got, 1000), DRV_OK);
+	assert_int_equal(got, 8);
+	assert_memory_equal(in, expect, 8);
+}
+
 static void test_interrupt_in(void **state)
 {
 	struct fixture *f = *state;
@@ -574,17 +584,16 @@ static void test_interrupt_in(void **state)
 	assert_int_equal(usb_dev_link(dev, 0, &link), DRV_OK);
 	assert_int_equal(byte_link_write(link, (const uint8_t *)"x", 1, 100), DRV_ENOTSUP);
 
-	static const uint8_t reports[2][8] = {{0, 0, 0x04, 0, 0, 0, 0, 0}, {0}};
-	assert_int_equal(usbsim_dev_in_push(f->scanner, 0x81, reports[0], 8), 0);
-	assert_int_equal(usbsim_dev_in_push(f->scanner, 0x81, reports[1], 8), 0);
-	for (int i = 0; i < 2; i++) {
-		uint8_t in[8];
-		size_t got = 0;
-		assert_int_equal(byte_link_read(link, in, 8, &got, 1000), DRV_OK);
-		assert_int_equal(got, 8);
-		assert_memory_equal(in, reports[i], 8);
-	}
-	assert_int_equal(usbsim_dev_urb_count(f->scanner, 0x81, USBSIM_INTERRUPT), 2);
+	/* The same report twice: the second read lands in the same stack
+	 * bytes, which umockdev does not rewrite when equal; the link
+	 * clears its buffer so valgrind still sees them defined. */
+	static const uint8_t reports[3][8] = {
+	    {0, 0, 0x04, 0, 0, 0, 0, 0}, {0, 0, 0x04, 0, 0, 0, 0, 0}, {0}};
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(usbsim_dev_in_push(f->scanner, 0x81, reports[i], 8), 0);
+	for (int i = 0; i < 3; i++)
+		read_report(link, reports[i]);
+	assert_int_equal(usbsim_dev_urb_count(f->scanner, 0x81, USBSIM_INTERRUPT), 3);
 	assert_int_equal(usbsim_dev_urb_count(f->scanner, 0x81, USBSIM_BULK), 0);
 	byte_link_free(link);
 	usb_dev_close(dev);
