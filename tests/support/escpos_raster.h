@@ -14,10 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* By path: vb_test_support links only vb_drv_link, so the printer's include
- * directory is not on its path (the tests that use this link vb_drivers). */
-#include "../../drivers/printer/escpos_decode.h"
-#include "../../drivers/printer/printer_page.h"
+#include "escpos_decode.h"
+#include "printer_page.h"
 
 /* Decodes buf[0..len) strictly for paper paper_dots wide. Returns DRV_OK
  * with *out (free with printer_page_free) and *info (may be NULL), or
