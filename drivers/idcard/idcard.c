@@ -7,17 +7,10 @@
 
 #include <string.h>
 
-void idcard_wipe(void *p, size_t n)
-{
-	volatile uint8_t *v = p;
-	while (n--)
-		*v++ = 0;
-}
-
 void idcard_card_wipe(struct idcard_card *card)
 {
 	if (card)
-		idcard_wipe(card, sizeof(*card));
+		drv_wipe(card, sizeof(*card));
 }
 
 int idcard_reader_read(struct idcard_reader *r, struct idcard_card *out, int timeout_ms)

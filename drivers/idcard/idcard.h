@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "drv_error.h"
+#include "drv_wipe.h"
 
 /* Caps of the decoded fields, in bytes with the NUL. A UCS-2 unit takes at
  * most 3 bytes of UTF-8 (a surrogate pair, 2 units, takes 4). The short
@@ -124,9 +125,6 @@ void idcard_reader_free(struct idcard_reader *r);
  * "reader_busy", "protocol", "bad_text", "unplugged", "io", "none");
  * static, never NULL. */
 const char *idcard_why_name(enum idcard_why why);
-
-/* Overwrites n bytes at p with zeros in a way the compiler keeps. */
-void idcard_wipe(void *p, size_t n);
 
 /* Wipes a decoded card. Accepts NULL. */
 void idcard_card_wipe(struct idcard_card *card);

@@ -60,7 +60,7 @@ void idcard_parser_init(struct idcard_parser *p, size_t len_max)
 
 void idcard_parser_reset(struct idcard_parser *p)
 {
-	idcard_wipe(p->buf, sizeof(p->buf));
+	drv_wipe(p->buf, sizeof(p->buf));
 	p->have = 0;
 	p->len = 0;
 	p->done = 0;

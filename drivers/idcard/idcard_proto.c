@@ -58,7 +58,7 @@ void idcard_proto_init(struct idcard_proto *p, struct byte_link *head, struct by
 void idcard_proto_cleanup(struct idcard_proto *p)
 {
 	if (p)
-		idcard_wipe(p, sizeof(*p));
+		drv_wipe(p, sizeof(*p));
 }
 
 static int64_t now(const struct idcard_proto *p)
@@ -103,7 +103,7 @@ static int drain(struct idcard_proto *p)
 		rc = drain_link(p, p->body);
 	if (!rc)
 		p->dirty = 0;
-	idcard_wipe(p->scratch, sizeof(p->scratch));
+	drv_wipe(p->scratch, sizeof(p->scratch));
 	return rc;
 }
 
@@ -171,7 +171,7 @@ out:
 		p->dirty = 1;
 		idcard_parser_reset(&p->parser);
 	}
-	idcard_wipe(p->scratch, sizeof(p->scratch));
+	drv_wipe(p->scratch, sizeof(p->scratch));
 	return rc;
 }
 

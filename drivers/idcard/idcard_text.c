@@ -109,7 +109,7 @@ int idcard_text_field(const uint8_t *in, size_t n, char *out, size_t cap)
 	memcpy(out, tmp, o);
 	out[o] = '\0';
 out:
-	idcard_wipe(tmp, sizeof(tmp));
+	drv_wipe(tmp, sizeof(tmp));
 	return rc;
 }
 
@@ -226,6 +226,6 @@ int idcard_text_encode(const struct idcard_card *card, uint8_t text[IDCARD_TEXT_
 		tmp[o] = 0x20, tmp[o + 1] = 0x00;
 	memcpy(text, tmp, sizeof(tmp));
 out:
-	idcard_wipe(tmp, sizeof(tmp));
+	drv_wipe(tmp, sizeof(tmp));
 	return rc;
 }

@@ -29,7 +29,7 @@ static void usb_free(struct idcard_reader *r)
 	byte_link_free(u->body);
 	byte_link_free(u->head);
 	usb_dev_close(u->dev);
-	idcard_wipe(u, sizeof(*u));
+	drv_wipe(u, sizeof(*u));
 	free(u);
 }
 

@@ -4,6 +4,8 @@
  */
 #include "escpos.h"
 
+#include "drv_wipe.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,21 +26,12 @@ void escpos_buf_init(struct escpos_buf *b, size_t max)
 	b->err = DRV_OK;
 }
 
-/* Receipts carry personal data (names, certificate payloads): bytes are
- * wiped before their memory is given back. */
-static void wipe(uint8_t *p, size_t n)
-{
-	volatile uint8_t *v = p;
-	while (n--)
-		*v++ = 0;
-}
-
 void escpos_buf_cleanup(struct escpos_buf *b)
 {
 	if (!b)
 		return;
 	if (b->data)
-		wipe(b->data, b->cap);
+		drv_wipe(b->data, b->cap);
 	free(b->data);
 	b->data = NULL;
 	b->len = 0;
@@ -67,7 +60,7 @@ static int reserve(struct escpos_buf *b, size_t n)
 	}
 	if (b->data) {
 		memcpy(p, b->data, b->len);
-		wipe(b->data, b->cap);
+		drv_wipe(b->data, b->cap);
 		free(b->data);
 	}
 	b->data = p;

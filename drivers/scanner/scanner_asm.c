@@ -6,13 +6,6 @@
 
 #include <string.h>
 
-void scanner_asm_wipe(void *p, size_t n)
-{
-	volatile uint8_t *v = p;
-	while (n--)
-		*v++ = 0;
-}
-
 void scanner_asm_init(struct scanner_asm *a, int gap_ms)
 {
 	memset(a, 0, sizeof(*a));
@@ -22,12 +15,12 @@ void scanner_asm_init(struct scanner_asm *a, int gap_ms)
 
 void scanner_asm_cleanup(struct scanner_asm *a)
 {
-	scanner_asm_wipe(a, sizeof(*a));
+	drv_wipe(a, sizeof(*a));
 }
 
 static void drop_current(struct scanner_asm *a)
 {
-	scanner_asm_wipe(a->cur, a->cur_len);
+	drv_wipe(a->cur, a->cur_len);
 	a->cur_len = 0;
 	a->state = SCANNER_ASM_IDLE;
 }
@@ -100,7 +93,7 @@ int scanner_asm_end(struct scanner_asm *a)
 	a->has_ready = 1;
 	a->stats.scans++;
 	/* Wipe all of cur: a stripped CR/LF may sit past cur_len. */
-	scanner_asm_wipe(a->cur, sizeof(a->cur));
+	drv_wipe(a->cur, sizeof(a->cur));
 	a->cur_len = 0;
 	a->state = SCANNER_ASM_IDLE;
 	return SCANNER_EV_SCAN;
@@ -141,7 +134,7 @@ int scanner_asm_take(struct scanner_asm *a, char *out, size_t cap, size_t *len)
 		out[n] = '\0';
 		*len = n;
 	}
-	scanner_asm_wipe(a->ready, n);
+	drv_wipe(a->ready, n);
 	a->ready_len = 0;
 	a->has_ready = 0;
 	return rc;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "drv_wipe.h"
 #include "scanner.h"
 
 /* Events, OR-ed together in the return of the feed functions. */
@@ -57,10 +58,6 @@ struct scanner_asm {
 	uint8_t ready[SCANNER_SCAN_MAX];
 	struct scanner_stats stats;
 };
-
-/* Overwrites n bytes at p with zeros through a volatile pointer (not
- * optimised away). For personal data before it is freed. */
-void scanner_asm_wipe(void *p, size_t n);
 
 /* Starts *a idle with the given gap (ms, > 0). */
 void scanner_asm_init(struct scanner_asm *a, int gap_ms);

@@ -74,7 +74,7 @@ void scanner_kbd_init(struct scanner_kbd *k, const struct scanner_config *cfg)
 void scanner_kbd_cleanup(struct scanner_kbd *k)
 {
 	scanner_asm_cleanup(&k->a);
-	scanner_asm_wipe(k, sizeof(*k));
+	drv_wipe(k, sizeof(*k));
 }
 
 static void alt_clear(struct scanner_kbd *k)

@@ -120,7 +120,7 @@ static int link_dev_read(struct scanner_dev *base, char *out, size_t cap, size_t
 		if (got > d->report_cap)
 			got = d->report_cap;
 		int ev = dec_feed(d, got, now_ms(d));
-		scanner_asm_wipe(d->report, got);
+		drv_wipe(d->report, got);
 		if (ev & SCANNER_EV_ABORTED)
 			return SCANNER_EPARTIAL;
 		if (ev & SCANNER_EV_BAD)
@@ -142,7 +142,7 @@ static void link_dev_free(struct scanner_dev *base)
 		scanner_kbd_cleanup(&d->dec.kbd);
 	else
 		scanner_pos_cleanup(&d->dec.pos);
-	scanner_asm_wipe(d, sizeof(*d));
+	drv_wipe(d, sizeof(*d));
 	free(d);
 }
 

@@ -16,7 +16,7 @@ void scanner_pos_init(struct scanner_pos *p, const struct scanner_config *cfg)
 void scanner_pos_cleanup(struct scanner_pos *p)
 {
 	scanner_asm_cleanup(&p->a);
-	scanner_asm_wipe(p, sizeof(*p));
+	drv_wipe(p, sizeof(*p));
 }
 
 int scanner_pos_tick(struct scanner_pos *p, int64_t now_ms)

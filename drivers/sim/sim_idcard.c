@@ -78,7 +78,7 @@ static void sim_free(struct idcard_reader *r)
 {
 	struct sim_idcard *s = (struct sim_idcard *)r;
 	if (s->entries) {
-		idcard_wipe(s->entries, s->cap * sizeof(*s->entries));
+		drv_wipe(s->entries, s->cap * sizeof(*s->entries));
 		free(s->entries);
 	}
 	free(s);
@@ -110,7 +110,7 @@ static int finish_entry(struct sim_idcard *s, struct sim_load *ld)
 			return DRV_ENOMEM;
 		if (s->n) {
 			memcpy(e, s->entries, s->n * sizeof(*e));
-			idcard_wipe(s->entries, s->cap * sizeof(*e));
+			drv_wipe(s->entries, s->cap * sizeof(*e));
 		}
 		free(s->entries);
 		s->entries = e;
@@ -127,7 +127,7 @@ static int finish_entry(struct sim_idcard *s, struct sim_load *ld)
 	}
 	if (!rc)
 		s->n++;
-	idcard_wipe(ld, sizeof(*ld));
+	drv_wipe(ld, sizeof(*ld));
 	return rc;
 }
 
@@ -201,8 +201,8 @@ static int load(struct sim_idcard *s, FILE *f)
 	}
 	rc = finish_entry(s, &ld);
 out:
-	idcard_wipe(line, sizeof(line));
-	idcard_wipe(&ld, sizeof(ld));
+	drv_wipe(line, sizeof(line));
+	drv_wipe(&ld, sizeof(ld));
 	return rc;
 }
 
@@ -236,7 +236,7 @@ out:
 		sim_free(&s->base);
 	if (f) {
 		fclose(f);
-		idcard_wipe(fbuf, sizeof(fbuf));
+		drv_wipe(fbuf, sizeof(fbuf));
 	}
 	return rc;
 }

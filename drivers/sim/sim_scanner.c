@@ -64,10 +64,10 @@ static void sim_free(struct scanner_dev *base)
 	if (!s)
 		return;
 	if (s->data)
-		scanner_asm_wipe(s->data, s->data_cap);
+		drv_wipe(s->data, s->data_cap);
 	free(s->data);
 	free(s->entries);
-	scanner_asm_wipe(s, sizeof(*s));
+	drv_wipe(s, sizeof(*s));
 	free(s);
 }
 
@@ -217,7 +217,7 @@ int sim_scanner_open(const char *path, struct scanner_dev **out)
 	rc = sim_scanner_open_mem(buf, len, out);
 out:
 	if (buf)
-		scanner_asm_wipe(buf, len);
+		drv_wipe(buf, len);
 	free(buf);
 	close(fd);
 	return rc;

@@ -74,8 +74,8 @@ static void send_card(struct model_idcard *m, int unplug)
 			usbsim_dev_unplug(m->base.dev);
 		}
 	}
-	idcard_wipe(data, sizeof(data));
-	idcard_wipe(frame, sizeof(frame));
+	drv_wipe(data, sizeof(data));
+	drv_wipe(frame, sizeof(frame));
 }
 
 /* A whole request arrived: answer it. */
@@ -213,7 +213,7 @@ void model_idcard_cleanup(struct model_idcard *m)
 	if (!m)
 		return;
 	pthread_mutex_destroy(&m->lock);
-	idcard_wipe(m->text, sizeof(m->text));
+	drv_wipe(m->text, sizeof(m->text));
 	idcard_parser_reset(&m->parser);
 }
 
@@ -225,7 +225,7 @@ int model_idcard_set_card(struct model_idcard *m, const struct idcard_card *card
 	pthread_mutex_lock(&m->lock);
 	memcpy(m->text, text, sizeof(text));
 	pthread_mutex_unlock(&m->lock);
-	idcard_wipe(text, sizeof(text));
+	drv_wipe(text, sizeof(text));
 	return 0;
 }
 
