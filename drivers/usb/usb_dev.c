@@ -447,13 +447,6 @@ int usb_dev_pair_info(const struct usb_dev *dev, size_t pair, struct usb_pair_in
 	return DRV_OK;
 }
 
-void usb_wipe(void *p, size_t n)
-{
-	volatile uint8_t *v = p;
-	while (n--)
-		*v++ = 0;
-}
-
 int usb_dev_control(struct usb_dev *dev, uint8_t request_type, uint8_t request, uint16_t value,
 		    uint16_t index, uint8_t *data, uint16_t len, int timeout_ms)
 {
@@ -479,7 +472,7 @@ int usb_dev_control(struct usb_dev *dev, uint8_t request_type, uint8_t request, 
 			memcpy(data, buf + LIBUSB_CONTROL_SETUP_SIZE, (size_t)actual);
 		rc = actual;
 	}
-	usb_wipe(buf, size); /* may hold what a card reader said */
+	drv_wipe(buf, size); /* may hold what a card reader said */
 	free(buf);
 	return rc;
 }

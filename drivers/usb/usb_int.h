@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "drv_wipe.h"
 #include "usb.h"
 
 #define USB_KNOWN_MAX	 32   /* matched devices tracked for watch events */
@@ -129,9 +130,6 @@ void usb_ctx_info(libusb_device *ldev, const char *role, struct usb_device_info 
 /* 1 if an open usb_dev of ctx other than `except` holds ldev. ctx->lock held. */
 int usb_ctx_holds(const struct usb_ctx *ctx, const libusb_device *ldev,
 		  const struct usb_dev *except);
-
-/* Overwrites n bytes at p with zeros (device data, before it is freed). */
-void usb_wipe(void *p, size_t n);
 
 /* libusb's codes to DRV_* codes; the one place they are mapped. */
 int usb_err(int libusb_rc);

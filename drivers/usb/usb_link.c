@@ -79,7 +79,7 @@ static int usb_link_read(struct byte_link *l, uint8_t *buf, size_t cap, size_t *
 			if (!p)
 				return DRV_ENOMEM;
 			if (k->pkt) {
-				usb_wipe(k->pkt, k->pkt_cap);
+				drv_wipe(k->pkt, k->pkt_cap);
 				free(k->pkt);
 			}
 			k->pkt = p;
@@ -126,7 +126,7 @@ static void usb_link_free(struct byte_link *l)
 	if (!k)
 		return;
 	if (k->pkt) {
-		usb_wipe(k->pkt, k->pkt_cap); /* may hold card data */
+		drv_wipe(k->pkt, k->pkt_cap); /* may hold card data */
 		free(k->pkt);
 	}
 	free(k);
