@@ -5,7 +5,8 @@
  * scanner, an ESC/POS printer, a TEMPer thermometer), with the built-in
  * default configuration: devices, idcard read, scan, temp read, print
  * (the printed bytes decode back to the page, whose QR zbarimg reads),
- * paper out keeping the job until paper is back, and an unplugged reader.
+ * paper out keeping the job until paper is back, an unplugged reader, and
+ * watch reporting a reader that leaves and comes back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,8 @@
 #include "usbsim.h"
 
 #include <glib.h>
+#include <pthread.h>
+#include <time.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,12 +211,57 @@ static void test_unplugged_reader(void **state)
 	json_decref(o);
 }
 
+/* Unplugs and replugs the reader while `vaxbusctl watch` runs. */
+static void *plug_cycle(void *arg)
+{
+	struct bus *b = arg;
+	/* Time for the child to start and list what is present. */
+	struct timespec start = {1, 0}, gap = {0, 600 * 1000 * 1000};
+	nanosleep(&start, NULL);
+	usbsim_dev_unplug(b->card_dev);
+	nanosleep(&gap, NULL);
+	usbsim_dev_replug(b->card_dev, 0);
+	return NULL;
+}
+
+static void test_watch(void **state)
+{
+	struct bus *b = *state;
+	char *argv[] = {VAXBUSCTL, "--json", "watch", "--seconds", "3", NULL};
+	char *text = NULL;
+	int status = -1;
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, plug_cycle, b), 0);
+	assert_int_equal(usbsim_spawn(b->sim, argv, &text, &status), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(status, 0);
+	/* One JSON line per event: the four devices present, then the reader
+	 * leaving and coming back. */
+	static const char *const want[] = {"present", "present", "present",
+					   "present", "removed", "arrived"};
+	size_t n = 0;
+	for (char *save, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		json_t *o = json_loads(line, 0, NULL);
+		assert_non_null(o);
+		assert_true(n < 6);
+		assert_string_equal(str(o, "event"), want[n]);
+		if (n >= 4)
+			assert_string_equal(str(o, "role"), "idcard");
+		json_decref(o);
+		n++;
+	}
+	assert_int_equal(n, 6);
+	g_free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_devices_and_reads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_print_and_paper_out, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unplugged_reader, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_watch, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
