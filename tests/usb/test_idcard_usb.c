@@ -22,14 +22,6 @@
 #include "usb.h"
 #include "usbsim.h"
 
-/* Work-around: tests/usb/CMakeLists.txt tests `TARGET
- * vb_usbmodel_${CMAKE_MATCH_1}` in the same if() as the MATCHES that sets
- * CMAKE_MATCH_1, so the variable still holds the previous file's match and
- * the first test in glob order (this one) is not linked with its model.
- * Compiling the model in here is harmless once that is fixed: the
- * archive's copy is then never pulled in. */
-#include "model_idcard.c"
-
 static const struct usb_match match = {"idcard", MODEL_IDCARD_VID, MODEL_IDCARD_PID, -1, -1, -1,
 				       -1};
 
