@@ -68,7 +68,8 @@ int devices_thermos(struct devices *d, int64_t (*clock)(void *), void *clock_arg
 {
 	if (!d->usb) {
 		int rc = sim_present(d->cfg->sim_temps);
-		return rc ? rc : sim_thermo_open_all(d->cfg->sim_temps, clock, clock_arg, out, cap, n);
+		return rc ? rc
+			  : sim_thermo_open_all(d->cfg->sim_temps, clock, clock_arg, out, cap, n);
 	}
 	return thermo_usb_open_all(d->usb, "thermo", THERMO_OPEN_TIMEOUT_MS, out, cap, n);
 }

@@ -21,9 +21,7 @@ int printq_add_page(struct store *st, const char *kind, const char *record_id,
 	escpos_page(&b, page);
 	escpos_feed(&b, 4);
 	escpos_cut(&b, ESCPOS_CUT_PARTIAL);
-	int rc = b.err == DRV_OK	 ? VB_OK
-		 : b.err == DRV_ENOMEM ? VB_ENOMEM
-				       : VB_EINVAL;
+	int rc = b.err == DRV_OK ? VB_OK : b.err == DRV_ENOMEM ? VB_ENOMEM : VB_EINVAL;
 	if (!rc)
 		rc = store_print_add(st, kind, record_id, b.data, b.len, actor, now, id);
 	escpos_buf_cleanup(&b);

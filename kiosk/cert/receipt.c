@@ -142,7 +142,8 @@ static int draw_text(struct layout *l, char *text)
 	int rc = VB_OK;
 	if (!*text)
 		return draw_paragraph(l, text);
-	for (char *save, *p = strtok_r(text, "\n", &save); p && !rc; p = strtok_r(NULL, "\n", &save))
+	for (char *save, *p = strtok_r(text, "\n", &save); p && !rc;
+	     p = strtok_r(NULL, "\n", &save))
 		rc = draw_paragraph(l, p);
 	return rc;
 }

@@ -19,9 +19,9 @@
 #include "vb_error.h"
 
 struct gs1 {
-	char gtin[15];   /* 14 digits, "" if absent */
-	int32_t expiry;  /* vbdate day number, VBDATE_NONE if absent */
-	char lot[21];    /* "" if absent */
+	char gtin[15];	 /* 14 digits, "" if absent */
+	int32_t expiry;	 /* vbdate day number, VBDATE_NONE if absent */
+	char lot[21];	 /* "" if absent */
 	char serial[21]; /* "" if absent */
 };
 

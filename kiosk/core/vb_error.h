@@ -14,19 +14,19 @@
 
 enum vb_error {
 	VB_OK = 0,
-	VB_EINVAL = -1,    /* invalid input (a field is malformed) */
-	VB_ENOMEM = -2,    /* out of memory */
+	VB_EINVAL = -1,	   /* invalid input (a field is malformed) */
+	VB_ENOMEM = -2,	   /* out of memory */
 	VB_ENOTFOUND = -3, /* no such record */
-	VB_EEXIST = -4,    /* the record already exists */
+	VB_EEXIST = -4,	   /* the record already exists */
 	VB_EREFUSED = -5,  /* a rule refused; see the struct vb_reason */
-	VB_ESTATE = -6,    /* the workflow does not allow this transition */
+	VB_ESTATE = -6,	   /* the workflow does not allow this transition */
 	VB_ESTORAGE = -7,  /* the database failed; see store_errmsg() */
 	VB_ECORRUPT = -8,  /* stored data failed an integrity check */
-	VB_EIO = -9,       /* input/output error */
+	VB_EIO = -9,	   /* input/output error */
 	VB_ETIMEOUT = -10, /* the operation timed out */
 	VB_ENODEV = -11,   /* the device is gone */
 	VB_EPROTO = -12,   /* the peer broke the protocol */
-	VB_EBUSY = -13,    /* the resource is busy */
+	VB_EBUSY = -13,	   /* the resource is busy */
 	VB_ERANGE = -14,   /* a value or a buffer is out of range */
 };
 
@@ -47,7 +47,7 @@ struct vb_reason {
 
 /* Sets code and a printf-formatted text; returns VB_EREFUSED for chaining. */
 int vb_reason_set(struct vb_reason *why, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Clears the reason (code NULL, empty text). Accepts NULL. */
 void vb_reason_clear(struct vb_reason *why);

@@ -5,7 +5,6 @@
 #include "vbdate.h"
 #include "vb_error.h"
 
-
 static int is_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -40,8 +40,8 @@ static void test_invalid(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {"2021-02-29", "2020-02-30", "2021-13-01", "2021-00-10",
-					  "2021-04-31", "20210431", "2021-1-01",  "2021/01/01",
-					  "1799-12-31", "",           "2021010",    "202101011"};
+					  "2021-04-31", "20210431",   "2021-1-01",  "2021/01/01",
+					  "1799-12-31", "",	      "2021010",    "202101011"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int32_t d = 42;
 		assert_int_equal(vbdate_parse(bad[i], &d), VB_EINVAL);
@@ -81,9 +81,9 @@ static void test_unix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_days), cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_invalid),    cmocka_unit_test(test_add_months),
-		cmocka_unit_test(test_age),        cmocka_unit_test(test_unix),
+	    cmocka_unit_test(test_known_days), cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_invalid),    cmocka_unit_test(test_add_months),
+	    cmocka_unit_test(test_age),	       cmocka_unit_test(test_unix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
