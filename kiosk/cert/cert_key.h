@@ -30,32 +30,43 @@ int cert_key_save(const struct cert_key *k, const char *path);
 
 /* Reads a private key written by cert_key_save. Refuses a file readable
  * by group or others (VB_EINVAL, "key file mode"). VB_OK, VB_ENOTFOUND,
- * VB_EINVAL (not a P-256 key), VB_EIO. */
+ * VB_EINVAL (not a P-256 key), VB_EIO.
+ * Note (keys): why->code is "key_file_mode", "key_file_type" (not a
+ * regular file), "key_file_size" (empty or over 16 KiB), "key_unreadable"
+ * (not an unencrypted PEM private key; never prompts for a passphrase) or
+ * "key_not_p256". */
 int cert_key_load(const char *path, struct cert_key **out, struct vb_reason *why);
 
 /* A public key from its affine coordinates (32 bytes each). VB_OK or
  * VB_EINVAL (not a point on P-256). */
 int cert_key_from_xy(const uint8_t x[32], const uint8_t y[32], struct cert_key **out);
 
-/* A public key from a DER X.509 certificate (must be P-256). */
+/* A public key from a DER X.509 certificate (must be P-256).
+ * Note (keys): VB_OK or VB_EINVAL with why->code "x509_size" (0 or over
+ * 16 KiB), "x509_malformed" (not exactly one DER certificate: trailing
+ * bytes are refused) or "x509_not_p256". The chain is not checked. */
 int cert_key_from_x509(const uint8_t *der, size_t len, struct cert_key **out,
 		       struct vb_reason *why);
 
-/* The public point's coordinates. */
+/* The public point's coordinates (big-endian, left-padded). VB_OK or
+ * VB_EIO; x and y are written only on success. */
 int cert_key_xy(const struct cert_key *k, uint8_t x[32], uint8_t y[32]);
 
 /* 1 if k holds a private key. */
 int cert_key_is_private(const struct cert_key *k);
 
-/* ES256: sig = r‖s over SHA-256(msg). VB_OK, VB_EINVAL (public key). */
+/* ES256: sig = r‖s over SHA-256(msg). VB_OK, VB_EINVAL (public key).
+ * Note (keys): VB_EIO if OpenSSL fails; sig written only on success. */
 int cert_key_sign(const struct cert_key *k, const uint8_t *msg, size_t len, uint8_t sig[64]);
 
 /* VB_OK when sig (r‖s) is a valid ES256 signature of msg by k, else
- * VB_EREFUSED. */
+ * VB_EREFUSED (also for NULL arguments and internal failures). High-s
+ * signatures are valid ECDSA and accepted, as JWS and COSE do. */
 int cert_key_verify(const struct cert_key *k, const uint8_t *msg, size_t len,
 		    const uint8_t sig[64]);
 
-/* The RFC 7638 thumbprint as base64url without padding (the SHC kid). */
+/* The RFC 7638 thumbprint as base64url without padding (the SHC kid),
+ * 43 characters + NUL. VB_OK or VB_EIO. */
 int cert_key_thumbprint(const struct cert_key *k, char kid[CERT_KID_B64_MAX]);
 
 /*
@@ -64,6 +75,12 @@ int cert_key_thumbprint(const struct cert_key *k, char kid[CERT_KID_B64_MAX]);
  * [not_before, not_after] (UTC seconds), serial random, signed ES256.
  * With the bus's own key the DCC it signs is a test credential until a
  * national CA issues the signer certificate (REFERENCE.md).
+ * Note (keys): k must be private; country two letters A-Z; common_name
+ * non-empty UTF-8 of at most 64 characters (RFC 5280); not_before <
+ * not_after — else VB_EINVAL. Serial: 16 random bytes, positive. Version 3
+ * with keyUsage critical digitalSignature and a subjectKeyIdentifier; no
+ * extendedKeyUsage (a DCC verifier then accepts it for every type).
+ * VB_OK, VB_EINVAL, VB_ENOMEM, VB_EIO; *der and *len set only on success.
  */
 int cert_key_x509(const struct cert_key *k, const char *country, const char *common_name,
 		  int64_t not_before, int64_t not_after, uint8_t **der, size_t *len);
