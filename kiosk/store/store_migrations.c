@@ -284,10 +284,54 @@ static const char step3_sql[] =
     ") STRICT;"
     "CREATE INDEX print_job_pending ON print_job (created_at, id) WHERE state = 'pending';";
 
+/*
+ * Step 4: signed vaccination certificates (store_cert.h).
+ *
+ * certificate: the QR payload issued for one dose in one format ('dcc' EU
+ * DCC, 'shc' SMART Health Card), unique per (dose, format) so that a
+ * reprint returns what was signed the first time; never updated. It holds
+ * personal data (the payload carries the name and birth date) like the
+ * other domain tables. trust_key: documents the bus trusts when it
+ * verifies certificates ('jwks' an SHC issuer's key set with its iss URL,
+ * 'x509' a DCC signer certificate, 'own' the bus's own signer
+ * certificates), unique per (kind, iss, SHA-256 of the data).
+ */
+static const char step4_sql[] =
+    "CREATE TABLE certificate ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " visit_id TEXT NOT NULL REFERENCES visit (id),"
+    " dose_id TEXT NOT NULL REFERENCES dose (id),"
+    " person_id TEXT NOT NULL REFERENCES person (id),"
+    " format TEXT NOT NULL CHECK (format IN ('dcc', 'shc')),"
+    " payload TEXT NOT NULL CHECK (length(payload) BETWEEN 1 AND 4096),"
+    " kid TEXT NOT NULL CHECK (kid <> ''),"
+    " certificate_id TEXT NOT NULL DEFAULT '',"
+    " issued_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " UNIQUE (dose_id, format)"
+    ") STRICT;"
+    "CREATE INDEX certificate_visit ON certificate (visit_id);"
+    "CREATE INDEX certificate_person ON certificate (person_id);"
+    "CREATE TRIGGER certificate_no_update BEFORE UPDATE ON certificate"
+    " BEGIN SELECT RAISE(ABORT, 'an issued certificate is never changed'); END;"
+
+    "CREATE TABLE trust_key ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('jwks', 'x509', 'own')),"
+    " iss TEXT NOT NULL DEFAULT '',"
+    " digest BLOB NOT NULL CHECK (length(digest) = 32),"
+    " data BLOB NOT NULL CHECK (length(data) BETWEEN 1 AND 65536),"
+    " created_at INTEGER NOT NULL,"
+    " UNIQUE (kind, iss, digest),"
+    " CHECK (kind <> 'jwks' OR iss <> '')"
+    ") STRICT;";
+
 const struct store_migration store_migrations[] = {
     {1, "meta, outbox, audit", step1_sql, store_meta_bootstrap},
     {2, "domain tables", step2_sql, NULL},
     {3, "print jobs", step3_sql, NULL},
+    {4, "certificates and trusted keys", step4_sql, NULL},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);
