@@ -62,7 +62,26 @@ struct ddcc_record {
 /* Checks that r is complete and consistent for issuing: names present
  * and ICAO fields match ^[A-Z<]*$, 1..DDCC_MAX_DOSES doses with dates,
  * dose numbers 1..series, the certificate id a UVCI of at most 80
- * characters, iat < exp. Returns VB_OK or VB_EINVAL naming the field. */
+ * characters, iat < exp. Returns VB_OK or VB_EINVAL naming the field.
+ * Note (keys): also every text ends within its buffer ("not_terminated")
+ * and is UTF-8 without control characters ("bad_utf8"); names and ICAO
+ * names at most 80 characters, the issuer at most 80 bytes
+ * ("bad_length"); vaccine code, product, holder, disease required
+ * ("empty"); birth and dose dates set, years 1900-2099 ("bad_date"), dose
+ * dates not before birth ("dose_before_birth"), in order
+ * ("bad_dose_order"), not after the issue day + 1 ("dose_after_issue");
+ * next_dose NONE or not before the last dose ("bad_next_dose"); countries
+ * two letters A-Z ("bad_country"); the UVCI URN:UVCI:01:CC:<A-Z 0-9 / :>
+ * with an optional '#' + one checksum character at the end ("bad_uvci")
+ * and CC = issuer_country ("uvci_country"); issuer_url as
+ * ddcc_check_url. Other codes: "bad_dose_count", "bad_dose_number",
+ * "bad_validity", "bad_char" (ICAO). Texts name the field, never its
+ * value. */
 int ddcc_check(const struct ddcc_record *r, struct vb_reason *why);
+
+/* Note (keys): the SMART Health Card iss rule, shared with the trust
+ * list: "https://" + a host, at most 255 bytes of printable ASCII, no
+ * query, fragment or trailing '/'. VB_OK or VB_EINVAL ("bad_url"). */
+int ddcc_check_url(const char *url, struct vb_reason *why);
 
 #endif
