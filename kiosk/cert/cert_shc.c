@@ -171,16 +171,6 @@ out:
 
 /* ---- issue ---- */
 
-/* 1 if s is valid UTF-8 that jansson accepts. */
-static int shc_utf8_ok(const char *s)
-{
-	json_t *t = json_string(s);
-	if (!t)
-		return 0;
-	json_decref(t);
-	return 1;
-}
-
 /* The coding system for a vp code, NULL when it is neither ATC nor SNOMED. */
 static const char *shc_vp_system(const char *code)
 {
@@ -211,48 +201,20 @@ static const char *shc_performer(const struct ddcc_record *r, const struct ddcc_
 	return d->performer[0] ? d->performer : r->issuer;
 }
 
+/* What an SHC needs beyond ddcc_check (which already checked the texts'
+ * UTF-8, the dates, the issuer and the issuer URL). */
 static int shc_check_issue(const struct ddcc_record *r, struct vb_reason *why)
 {
-	size_t n = strnlen(r->issuer_url, sizeof r->issuer_url);
-	if (n >= sizeof r->issuer_url || n <= 8 || strncmp(r->issuer_url, "https://", 8) != 0 ||
-	    r->issuer_url[n - 1] == '/' || !shc_code_ok(r->issuer_url))
-		return vb_reason_set(why, "issuer_url",
-				     "issuer_url must be an https URL without a trailing '/'"),
-		       VB_EINVAL;
-	if (r->birth == VBDATE_NONE)
-		return vb_reason_set(why, "birth", "the birth date is missing"), VB_EINVAL;
 	if (r->issued_at < 0)
-		return vb_reason_set(why, "issued_at", "issued_at is negative"), VB_EINVAL;
-	if (strnlen(r->family, DDCC_TEXT) >= DDCC_TEXT || !shc_utf8_ok(r->family))
-		return vb_reason_set(why, "utf8", "family is not NUL-terminated UTF-8"), VB_EINVAL;
-	if (strnlen(r->given, DDCC_TEXT) >= DDCC_TEXT || !shc_utf8_ok(r->given))
-		return vb_reason_set(why, "utf8", "given is not NUL-terminated UTF-8"), VB_EINVAL;
-	if (r->n_doses < 1 || r->n_doses > DDCC_MAX_DOSES)
-		return vb_reason_set(why, "doses", "a card carries 1 to %d doses, not %zu",
-				     DDCC_MAX_DOSES, r->n_doses),
-		       VB_EINVAL;
+		return vb_reason_set(why, "issued_at", "issued_at (nbf) is negative"), VB_EINVAL;
 	for (size_t i = 0; i < r->n_doses; i++) {
 		const struct ddcc_dose *d = &r->doses[i];
-		if (d->cvx[0] ? !shc_code_ok(d->cvx) || strnlen(d->cvx, DDCC_CODE) >= DDCC_CODE
-			      : !shc_vp_system(d->vaccine_code))
+		if (d->cvx[0] ? !shc_code_ok(d->cvx) : !shc_vp_system(d->vaccine_code))
 			return vb_reason_set(why, "vaccine_code",
 					     "dose %zu has neither a CVX code nor an ATC/SNOMED "
 					     "vaccine code",
 					     i + 1),
 			       VB_EINVAL;
-		const char *perf = shc_performer(r, d);
-		if (!perf[0] || strnlen(perf, DDCC_TEXT) >= DDCC_TEXT || !shc_utf8_ok(perf))
-			return vb_reason_set(why, "performer",
-					     "dose %zu has no performer (nor a record issuer) "
-					     "in UTF-8",
-					     i + 1),
-			       VB_EINVAL;
-		if (strnlen(d->lot, DDCC_CODE) >= DDCC_CODE || !shc_utf8_ok(d->lot))
-			return vb_reason_set(why, "utf8", "the lot of dose %zu is not UTF-8",
-					     i + 1),
-			       VB_EINVAL;
-		if (d->date == VBDATE_NONE)
-			return vb_reason_set(why, "date", "dose %zu has no date", i + 1), VB_EINVAL;
 	}
 	return VB_OK;
 }
@@ -770,10 +732,10 @@ static int shc_payload_read(const char *text, size_t len, double *nbf, double *e
 	}
 	const char *issv = json_string_value(iss);
 	size_t il = json_string_length(iss);
-	if (il <= 8 || strncmp(issv, "https://", 8) != 0 || issv[il - 1] == '/' ||
-	    il >= sizeof out->issuer) {
-		rc = shc_fail(out, "issuer_url",
-			      "iss is not an https URL without a trailing '/' (at most 127 bytes)");
+	if ((rc = ddcc_check_url(issv, &out->why)))
+		goto out;
+	if (il >= sizeof out->issuer) {
+		rc = shc_fail(out, "bad_url", "iss is longer than 127 bytes");
 		goto out;
 	}
 	if ((rc = shc_time(json_object_get(root, "nbf"), "nbf", nbf, out)))

@@ -48,14 +48,14 @@
 
 /*
  * Issues r as a SMART Health Card signed with key (private, borrowed).
- * The record must pass ddcc_check and have an https issuer_url without a
- * trailing '/'; each dose needs a CVX code or an ATC/SNOMED vaccine_code
- * and a performer (the dose's, or else r->issuer). nbf is r->issued_at.
+ * The record must pass ddcc_check (texts, dates, the https issuer_url);
+ * each dose needs a CVX code or an ATC/SNOMED vaccine_code; its performer
+ * is the dose's, or else r->issuer. nbf is r->issued_at.
  * On VB_OK *payload is "shc:/" + digits, malloc'd, owned by the caller.
- * Returns VB_EINVAL with why (a field, "utf8", or "too_long" when the JWS
- * would exceed CERT_SHC_ISSUE_JWS_MAX), VB_EINVAL without a reason code
- * for a public key (cert_key_sign), VB_ENOMEM, or VB_EIO (zlib or OpenSSL
- * failed).
+ * Returns VB_EINVAL with why (ddcc_check's codes, "vaccine_code",
+ * "issued_at", or "too_long" when the JWS would exceed
+ * CERT_SHC_ISSUE_JWS_MAX), VB_EINVAL without a reason code for a public
+ * key (cert_key_sign), VB_ENOMEM, or VB_EIO (zlib or OpenSSL failed).
  */
 int cert_shc_issue(const struct ddcc_record *r, const struct cert_key *key, char **payload,
 		   struct vb_reason *why);
@@ -71,7 +71,7 @@ int cert_shc_issue(const struct ddcc_record *r, const struct cert_key *key, char
  * JSON, zip not DEF, alg not ES256, no kid, crit present), "zlib" (not raw
  * DEFLATE, trailing bytes, or over CERT_SHC_INFLATED_MAX), "json",
  * "schema" (payload or bundle shape; the member is named in the text),
- * "issuer_url" (not https or a trailing '/').
+ * "bad_url" (iss fails ddcc_check_url, or is over 127 bytes).
  *
  * Returns VB_OK when it was decoded: out->record holds the Patient's
  * names and birth date and the Immunizations (at most DDCC_MAX_DOSES, the
