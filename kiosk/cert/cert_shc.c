@@ -92,7 +92,9 @@ int cert_shc_numeric_decode(const char *payload, char *jws, size_t cap, size_t *
 		return VB_EINVAL;
 	}
 	const char *d = payload + plen;
-	if (strchr(d, '/') && shc_chunk_header(d, why))
+	/* A chunk header ("n/m/", numbers of at most 4 digits) starts within
+	 * the first 10 characters; any later '/' is a non-digit. */
+	if (memchr(d, '/', strnlen(d, 10)) && shc_chunk_header(d, why))
 		return VB_EINVAL;
 	size_t n = strnlen(d, 2 * CERT_SHC_JWS_MAX + 1);
 	if (n > 2 * CERT_SHC_JWS_MAX) {
@@ -101,7 +103,8 @@ int cert_shc_numeric_decode(const char *payload, char *jws, size_t cap, size_t *
 		return VB_EINVAL;
 	}
 	if (n == 0 || n % 2) {
-		vb_reason_set(why, "numeric", "the QR text has an odd number of digits (%zu)", n);
+		vb_reason_set(why, "numeric", "the QR text has no digits or an odd number (%zu)",
+			      n);
 		return VB_EINVAL;
 	}
 	if (cap < n / 2 + 1)
