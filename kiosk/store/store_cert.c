@@ -23,6 +23,8 @@ static const char SQL_EXISTS[] = "SELECT 1 FROM certificate WHERE dose_id = ?1 A
 static const char SQL_GET_DOSE[] =
     "SELECT id, visit_id, dose_id, person_id, format, payload, kid, certificate_id, issued_at,"
     " expires_at, created_at FROM certificate WHERE dose_id = ?1 AND format = ?2";
+static const char SQL_PLACE[] =
+    "SELECT coalesce(bus_id, ''), coalesce(site_id, '') FROM dose WHERE id = ?1";
 static const char SQL_COUNT_VISIT[] = "SELECT count(*) FROM certificate WHERE visit_id = ?1";
 
 static const char SQL_TRUST_ADD[] =
@@ -146,6 +148,31 @@ out:
 	store_stmt_reset(s);
 	free(c);
 	return rc;
+}
+
+int store_cert_dose_place(struct store *st, const char *dose_id, char *bus, size_t bus_cap,
+			  char *site, size_t site_cap)
+{
+	sqlite3_stmt *s = NULL;
+	char b[STORE_TRUST_ISS_MAX], t[STORE_TRUST_ISS_MAX];
+	int rc = store_stmt(st, SQL_PLACE, &s);
+	if (!rc && !(rc = store_bind_text(st, s, 1, dose_id)))
+		rc = store_step(st, s);
+	if (rc == 0)
+		rc = store_err_set(st, VB_ENOTFOUND, "no such dose");
+	if (rc == 1) {
+		rc = store_column_text(s, 0, b, sizeof(b)) || store_column_text(s, 1, t, sizeof(t))
+			 ? store_err_set(st, VB_ECORRUPT, "a stored dose place is malformed")
+			 : VB_OK;
+		if (!rc && (strlen(b) >= bus_cap || strlen(t) >= site_cap))
+			rc = store_err_set(st, VB_ERANGE, "the bus or site id does not fit");
+	}
+	store_stmt_reset(s);
+	if (rc)
+		return rc;
+	memcpy(bus, b, strlen(b) + 1);
+	memcpy(site, t, strlen(t) + 1);
+	return VB_OK;
 }
 
 int store_cert_count_visit(struct store *st, const char *visit_id, int64_t *n)

@@ -66,6 +66,13 @@ int store_cert_add(struct store *st, struct store_cert *c, const char *actor, in
 int store_cert_get_dose(struct store *st, const char *dose_id, const char *format,
 			struct store_cert *out);
 
+/* Where dose dose_id was given: the bus_id and site_id it was stored with
+ * ("" for a dose not given on a bus), into bus and site (caps in bytes).
+ * VB_OK, VB_ENOTFOUND, VB_ERANGE or a storage error; outputs written only
+ * on VB_OK. */
+int store_cert_dose_place(struct store *st, const char *dose_id, char *bus, size_t bus_cap,
+			  char *site, size_t site_cap);
+
 /* Counts the certificates stored for visit_id (any format). */
 int store_cert_count_visit(struct store *st, const char *visit_id, int64_t *n);
 

@@ -131,6 +131,18 @@ static void test_issue_once_per_dose_and_format(void **state)
 	const char *secret[] = {"张建国", w->a.doc.number, "HC1:", "shc:/", "13800138000"};
 	repo_assert_audit_clean(st, secret, 5);
 
+	/* Where the dose was given. */
+	char bus[64] = "keep", site[64] = "keep", tiny[4] = "";
+	assert_int_equal(store_cert_dose_place(st, w->da.id, bus, sizeof(bus), site, sizeof(site)),
+			 VB_OK);
+	assert_string_equal(bus, REPO_BUS);
+	assert_string_equal(site, REPO_SITE);
+	assert_int_equal(store_cert_dose_place(st, w->va.id, bus, sizeof(bus), site, sizeof(site)),
+			 VB_ENOTFOUND);
+	assert_int_equal(
+	    store_cert_dose_place(st, w->da.id, tiny, sizeof(tiny), site, sizeof(site)), VB_ERANGE);
+	assert_string_equal(tiny, "");
+
 	/* Never updated, even behind the store's back. */
 	assert_int_not_equal(raw_exec_rc(st->db, "UPDATE certificate SET payload = 'x'"),
 			     SQLITE_OK);
