@@ -31,7 +31,8 @@ int cert_key_save(const struct cert_key *k, const char *path);
 /* Reads a private key written by cert_key_save. Refuses a file readable
  * by group or others (VB_EINVAL, "key file mode"). VB_OK, VB_ENOTFOUND,
  * VB_EINVAL (not a P-256 key), VB_EIO.
- * Note (keys): why->code is "key_file_mode", "key_file_type" (not a
+ * Note (keys): any group or other permission bit is refused. why->code
+ * is "key_file_mode", "key_file_type" (not a
  * regular file), "key_file_size" (empty or over 16 KiB), "key_unreadable"
  * (not an unencrypted PEM private key; never prompts for a passphrase) or
  * "key_not_p256". */

@@ -340,6 +340,22 @@ static void thumbprint_ref(const uint8_t x[32], const uint8_t y[32], char out[48
 static void test_thumbprint(void **state)
 {
 	(void)state;
+	/* The digest-and-encode pipeline against RFC 7638 §3.1's published
+	 * thumbprint of its RSA example key (EC keys have no RFC value). */
+	static const char rfc_json[] =
+	    "{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiA"
+	    "FbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W"
+	    "-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9"
+	    "c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPks"
+	    "INHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw\"}";
+	uint8_t rh[32];
+	char rref[48], rours[CERT_KID_B64_MAX];
+	sha256(rfc_json, sizeof(rfc_json) - 1, rh);
+	b64u_ref(rh, 32, rref, sizeof(rref));
+	assert_string_equal(rref, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+	assert_int_equal(b64url_encode(rh, 32, rours, sizeof(rours)), VB_OK);
+	assert_string_equal(rours, rref);
+
 	/* The RFC 7517 Appendix A.1 example EC public key. */
 	static const char *const ex_x = "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4";
 	static const char *const ex_y = "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM";
