@@ -16,31 +16,32 @@
 
 #include "vb_error.h"
 
-#define DDCC_TEXT 128	/* UTF-8 text fields, NUL included */
-#define DDCC_CODE 64	/* codes and identifiers */
-#define DDCC_MAX_DOSES 4 /* doses one SHC may prove; a DCC carries one */
+#define DDCC_TEXT      128 /* UTF-8 text fields, NUL included */
+#define DDCC_CODE      64  /* codes and identifiers */
+#define DDCC_UVCI      81  /* a UVCI: at most 80 characters, NUL included */
+#define DDCC_MAX_DOSES 4   /* doses one SHC may prove; a DCC carries one */
 
 /* One dose, as both formats need it. */
 struct ddcc_dose {
-	char vaccine_code[DDCC_CODE];  /* EU DCC vaccine-prophylaxis (vp), e.g. "J07BX03" */
-	char brand[DDCC_CODE];	       /* EU DCC medicinal product (mp), e.g. "BBIBP-CorV" */
-	char holder[DDCC_CODE];	       /* EU DCC marketing-authorisation holder (ma) */
-	char cvx[DDCC_CODE];	       /* CDC CVX code for the SHC, "" if none */
-	char product_name[DDCC_TEXT];  /* human-readable product name */
-	char maker_name[DDCC_TEXT];    /* human-readable manufacturer */
-	char lot[DDCC_CODE];	       /* lot number */
-	int32_t date;		       /* vbdate day number of the dose */
-	int dose_number;	       /* 1-based */
-	int series_doses;	       /* doses in the series */
-	char country[3];	       /* ISO 3166-1 alpha-2 where given, "CN" */
-	char centre[DDCC_TEXT];	       /* where: the bus and the stop */
-	char performer[DDCC_TEXT];     /* SHC performer display: the issuing organisation */
+	char vaccine_code[DDCC_CODE]; /* EU DCC vaccine-prophylaxis (vp), e.g. "J07BX03" */
+	char brand[DDCC_CODE];	      /* EU DCC medicinal product (mp), e.g. "BBIBP-CorV" */
+	char holder[DDCC_CODE];	      /* EU DCC marketing-authorisation holder (ma) */
+	char cvx[DDCC_CODE];	      /* CDC CVX code for the SHC, "" if none */
+	char product_name[DDCC_TEXT]; /* human-readable product name */
+	char maker_name[DDCC_TEXT];   /* human-readable manufacturer */
+	char lot[DDCC_CODE];	      /* lot number */
+	int32_t date;		      /* vbdate day number of the dose */
+	int dose_number;	      /* 1-based */
+	int series_doses;	      /* doses in the series */
+	char country[3];	      /* ISO 3166-1 alpha-2 where given, "CN" */
+	char centre[DDCC_TEXT];	      /* where: the bus and the stop */
+	char performer[DDCC_TEXT];    /* SHC performer display: the issuing organisation */
 };
 
 struct ddcc_record {
 	/* The person. */
-	char family[DDCC_TEXT];	    /* family name as written (UTF-8, e.g. 张) */
-	char given[DDCC_TEXT];	    /* given name(s) as written (e.g. 建国) */
+	char family[DDCC_TEXT];	     /* family name as written (UTF-8, e.g. 张) */
+	char given[DDCC_TEXT];	     /* given name(s) as written (e.g. 建国) */
 	char family_icao[DDCC_TEXT]; /* ICAO 9303 transliteration, ^[A-Z<]*$ (ZHANG) */
 	char given_icao[DDCC_TEXT];  /* (JIAN<GUO) */
 	int32_t birth;		     /* vbdate day number */
@@ -51,7 +52,7 @@ struct ddcc_record {
 	char disease[DDCC_CODE]; /* SNOMED CT "840539006" (COVID-19) */
 	int32_t next_dose;	 /* vbdate day number, VBDATE_NONE when none */
 	/* The certificate. */
-	char certificate_id[DDCC_CODE]; /* UVCI, URN:UVCI:01:CN:... (<= 80 bytes) */
+	char certificate_id[DDCC_UVCI]; /* UVCI, URN:UVCI:01:CN:... (<= 80 bytes) */
 	char issuer[DDCC_TEXT];		/* issuing organisation (DCC "is", <= 80) */
 	char issuer_country[3];		/* CWT iss, alpha-2 */
 	char issuer_url[DDCC_TEXT];	/* SHC iss: https URL without trailing slash */
