@@ -752,13 +752,13 @@ static void ch_ci_81(cbor_item_t *claims)
 	ci[81] = '\0';
 	replace(entry_of(claims), "ci", cbor_build_string(ci));
 }
-static void ch_ci_70(cbor_item_t *claims)
+static void ch_mp_100(cbor_item_t *claims)
 {
-	/* valid for the schema (<= 80) but longer than the record holds */
-	char ci[71];
-	memset(ci, 'A', 70);
-	ci[70] = '\0';
-	replace(entry_of(claims), "ci", cbor_build_string(ci));
+	/* valid for the schema (no length limit) but longer than the record holds */
+	char mp[101];
+	memset(mp, 'A', 100);
+	mp[100] = '\0';
+	replace(entry_of(claims), "mp", cbor_build_string(mp));
 }
 static void ch_no_ma(cbor_item_t *claims)
 {
@@ -820,7 +820,7 @@ static const struct claims_case claims_cases[] = {
     {"dn as text", ch_dn_text, VB_EINVAL, "schema"},
     {"dt compact", ch_dt_compact, VB_EINVAL, "schema"},
     {"ci of 81", ch_ci_81, VB_EINVAL, "schema"},
-    {"ci of 70", ch_ci_70, VB_EINVAL, "field_size"},
+    {"mp of 100", ch_mp_100, VB_EINVAL, "field_size"},
     {"ma missing", ch_no_ma, VB_EINVAL, "schema"},
     {"is not UTF-8", ch_bad_utf8, VB_EINVAL, "cbor"}, /* libcbor checks UTF-8 */
     {"two v entries", ch_two_doses, VB_EINVAL, "schema"},
