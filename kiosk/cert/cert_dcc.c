@@ -17,6 +17,7 @@
 #include "cert_dcc.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -792,6 +793,20 @@ static int dcc_get_int(const cbor_item_t *it, int64_t *v)
 	return -1;
 }
 
+/* A CWT NumericDate (RFC 8392 section 2: an integer or a floating-point
+ * number of seconds, untagged) of at least 0, fractions cut. 0 or -1. */
+static int dcc_get_numeric_date(const cbor_item_t *it, int64_t *t)
+{
+	if (cbor_isa_float_ctrl(it) && cbor_float_get_width(it) != CBOR_FLOAT_0) {
+		double d = cbor_float_get_float(it);
+		if (!isfinite(d) || d < 0 || d >= 9007199254740992.0) /* 2^53 */
+			return -1;
+		*t = (int64_t)d;
+		return 0;
+	}
+	return dcc_get_int(it, t) || *t < 0 ? -1 : 0;
+}
+
 /* A definite byte string's bytes (borrowed from it). 0 or -1. */
 static int dcc_get_bytes(const cbor_item_t *it, const uint8_t **p, size_t *n)
 {
@@ -1378,10 +1393,11 @@ static int dcc_claims(const uint8_t *payload, size_t len, struct cert_verified *
 			}
 		} else if (label == 4 || label == 6) {
 			int *have = label == 4 ? &have_exp : &have_iat;
-			if ((*have)++ || dcc_get_int(p[i].value, &t) || t < 0) {
-				vb_reason_set(why, "cwt",
-					      "CWT: %s is repeated or not a non-negative integer",
-					      label == 4 ? "exp" : "iat");
+			if ((*have)++ || dcc_get_numeric_date(p[i].value, &t)) {
+				vb_reason_set(
+				    why, "cwt",
+				    "CWT: %s is repeated or not a NumericDate (seconds >= 0)",
+				    label == 4 ? "exp" : "iat");
 				goto out;
 			}
 			if (label == 4)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -700,6 +701,18 @@ static void ch_exp_negative(cbor_item_t *claims)
 	cbor_decref(&p[2].value);
 	p[2].value = cbor_build_negint8(0);
 }
+static void ch_exp_float(cbor_item_t *claims)
+{
+	struct cbor_pair *p = cbor_map_handle(claims);
+	cbor_decref(&p[2].value);
+	p[2].value = cbor_build_float8(T_EXP + 0.75);
+}
+static void ch_exp_nan(cbor_item_t *claims)
+{
+	struct cbor_pair *p = cbor_map_handle(claims);
+	cbor_decref(&p[2].value);
+	p[2].value = cbor_build_float8(NAN);
+}
 static void ch_hcert_bytes(cbor_item_t *claims)
 {
 	cbor_item_t *hc = cbor_map_handle(claims)[3].value;
@@ -811,6 +824,7 @@ static const struct claims_case claims_cases[] = {
     {"exp missing", ch_no_exp, VB_EINVAL, "cwt"},
     {"iat as text", ch_iat_text, VB_EINVAL, "cwt"},
     {"exp negative", ch_exp_negative, VB_EINVAL, "cwt"},
+    {"exp NaN", ch_exp_nan, VB_EINVAL, "cwt"},
     {"hcert not a map", ch_hcert_bytes, VB_EINVAL, "cwt"},
     {"ver missing", ch_no_ver, VB_EINVAL, "schema"},
     {"fnt lowercase", ch_fnt_lower, VB_EINVAL, "schema"},
@@ -846,6 +860,15 @@ static void test_claims(void **state)
 		free(p);
 		cbor_decref(&claims);
 	}
+	/* a floating-point NumericDate is valid (RFC 8392), fractions cut */
+	cbor_item_t *fl = claims_of(f, 1);
+	ch_exp_float(fl);
+	char *pf = sign_claims(f, fl);
+	struct cert_verified vf;
+	assert_true(fully_valid(cert_dcc_verify(pf, f->trust, T_NOW, &vf), &vf));
+	assert_int_equal(vf.expires_at, T_EXP);
+	free(pf);
+	cbor_decref(&fl);
 	/* a partial dob is valid: no birth date in the record */
 	cbor_item_t *claims = claims_of(f, 1);
 	ch_dob_partial(claims);
