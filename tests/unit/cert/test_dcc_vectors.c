@@ -93,15 +93,24 @@ static const char *str_at(json_t *obj, const char *a, const char *b)
 	return json_string_value(b ? json_object_get(x, b) : x);
 }
 
+static int eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
 /* The decoded record against the vector's JSON (names, dob, the entry). */
 static int matches_json(json_t *js, const struct cert_verified *v)
 {
-	const char *fnt = str_at(json_object_get(js, "nam"), "fnt", NULL);
-	const char *gnt = str_at(json_object_get(js, "nam"), "gnt", NULL);
-	const char *fn = str_at(json_object_get(js, "nam"), "fn", NULL);
+	static const char *const keys[] = {"fn", "fnt", "gn", "gnt"};
+	const char *fields[] = {v->record.family, v->record.family_icao, v->record.given,
+				v->record.given_icao};
+	for (size_t i = 0; i < 4; i++) {
+		const char *want = str_at(json_object_get(js, "nam"), keys[i], NULL);
+		if (strcmp(want ? want : "", fields[i]) != 0)
+			return 0;
+	}
 	const char *dob = str_at(js, "dob", NULL);
-	if (!fnt || strcmp(fnt, v->record.family_icao) || !gnt ||
-	    strcmp(gnt, v->record.given_icao) || !fn || strcmp(fn, v->record.family) || !dob)
+	if (!dob)
 		return 0;
 	char d[11] = "";
 	if (v->record.birth != VBDATE_NONE)
