@@ -132,11 +132,10 @@ static int matches_json(json_t *js, const struct cert_verified *v)
 		vbdate_format(dose->date, dt);
 		return json_integer_value(json_object_get(e, "dn")) == dose->dose_number &&
 		       json_integer_value(json_object_get(e, "sd")) == dose->series_doses &&
-		       !strcmp(str_at(e, "dt", NULL), dt) &&
-		       !strcmp(str_at(e, "mp", NULL), dose->brand) &&
-		       !strcmp(str_at(e, "vp", NULL), dose->vaccine_code) &&
-		       !strcmp(str_at(e, "ma", NULL), dose->holder) &&
-		       !strcmp(str_at(e, "co", NULL), dose->country);
+		       eq(str_at(e, "dt", NULL), dt) && eq(str_at(e, "mp", NULL), dose->brand) &&
+		       eq(str_at(e, "vp", NULL), dose->vaccine_code) &&
+		       eq(str_at(e, "ma", NULL), dose->holder) &&
+		       eq(str_at(e, "co", NULL), dose->country);
 	}
 	return 0;
 }
