@@ -40,6 +40,13 @@ static const struct command commands[] = {
     {"print", "text", ctl_cmd_print_text, "print a text"},
     {"print", "ticket", ctl_cmd_print_ticket, "print a queue ticket"},
     {"print", "queue", ctl_cmd_print_queue, "send the print jobs still waiting"},
+    {"keys", "init", ctl_cmd_keys_init, "make the bus's certificate signing key"},
+    {"keys", "export", ctl_cmd_keys_export, "the public signing keys (--jwk or --x509)"},
+    {"trust", "import", ctl_cmd_trust_import, "trust another certificate issuer's keys"},
+    {"cert", "issue", ctl_cmd_cert_issue, "sign a visit's vaccination certificate"},
+    {"cert", "verify", ctl_cmd_cert_verify, "check a certificate's QR payload, offline"},
+    {"cert", "render", ctl_cmd_cert_render, "a certificate as PNG or A4 PDF"},
+    {"cert", "print", ctl_cmd_cert_print, "print a certificate on the receipt printer"},
     {"watch", NULL, ctl_cmd_watch, "print device arrivals and removals"},
     {"demo", NULL, ctl_cmd_demo, "walk through a day on the bus"},
 };

@@ -3,7 +3,7 @@
  * its own arguments (argv[0] is the command's last word) and returns a
  * CTL_ exit code. Grouped in files by what they act on: ctl_admin.c,
  * ctl_person.c, ctl_lot.c, ctl_dose.c, ctl_aefi.c, ctl_temp.c,
- * ctl_report.c, ctl_demo.c, ctl_devices.c, ctl_print.c.
+ * ctl_report.c, ctl_demo.c, ctl_devices.c, ctl_print.c, ctl_cert.c.
  */
 #ifndef CTL_CMDS_H
 #define CTL_CMDS_H
@@ -46,5 +46,12 @@ int ctl_cmd_print_test(struct ctl *c, int argc, char **argv);
 int ctl_cmd_print_text(struct ctl *c, int argc, char **argv);
 int ctl_cmd_print_ticket(struct ctl *c, int argc, char **argv);
 int ctl_cmd_print_queue(struct ctl *c, int argc, char **argv);
+int ctl_cmd_keys_init(struct ctl *c, int argc, char **argv);
+int ctl_cmd_keys_export(struct ctl *c, int argc, char **argv);
+int ctl_cmd_trust_import(struct ctl *c, int argc, char **argv);
+int ctl_cmd_cert_issue(struct ctl *c, int argc, char **argv);
+int ctl_cmd_cert_verify(struct ctl *c, int argc, char **argv);
+int ctl_cmd_cert_render(struct ctl *c, int argc, char **argv);
+int ctl_cmd_cert_print(struct ctl *c, int argc, char **argv);
 
 #endif
