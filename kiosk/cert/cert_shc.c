@@ -850,9 +850,6 @@ int cert_shc_verify(const char *payload, const struct trust *trust, int64_t now,
 	/* Decoded: from here on VB_OK, and why tells whether it is valid. */
 	const struct cert_key *key = trust ? trust_find_shc(trust, out->issuer, out->kid) : NULL;
 	if (!key) {
-		/* trust_find_shc(t, iss, NULL) is meant to match any key of
-		 * iss; while trust.c matches no key for a NULL kid, an unknown
-		 * kid of a known issuer reads as unknown_issuer. */
 		if (trust && trust_find_shc(trust, out->issuer, NULL))
 			vb_reason_set(&out->why, "unknown_kid",
 				      "the issuer is trusted but not its key (kid)");

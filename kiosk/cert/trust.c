@@ -397,11 +397,12 @@ int trust_add_key(struct trust *t, const struct cert_key *k, const char *iss,
 
 const struct cert_key *trust_find_shc(const struct trust *t, const char *iss, const char *kid)
 {
-	if (!t || !iss || !kid)
+	if (!t || !iss)
 		return NULL;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct trust_entry *e = &t->v[i];
-		if (e->kind == TRUST_SHC && strcmp(e->iss, iss) == 0 && strcmp(e->kid, kid) == 0)
+		if (e->kind == TRUST_SHC && strcmp(e->iss, iss) == 0 &&
+		    (!kid || strcmp(e->kid, kid) == 0))
 			return e->key;
 	}
 	return NULL;

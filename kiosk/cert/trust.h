@@ -60,8 +60,9 @@ int trust_add_dcc(struct trust *t, const uint8_t *der, size_t len, const uint8_t
 int trust_add_key(struct trust *t, const struct cert_key *k, const char *iss,
 		  const uint8_t *dcc_kid);
 
-/* The key for an SHC (iss, kid), or for a DCC kid; NULL when not trusted.
- * Borrowed from t. */
+/* The key for an SHC (iss, kid) — with kid NULL, any key of iss, to tell
+ * an unknown key of a trusted issuer from an unknown issuer — or for a DCC
+ * kid; NULL when not trusted. Borrowed from t. */
 const struct cert_key *trust_find_shc(const struct trust *t, const char *iss, const char *kid);
 const struct cert_key *trust_find_dcc(const struct trust *t, const uint8_t kid[8]);
 

@@ -101,7 +101,9 @@ static void test_good_set(void **state)
 	assert_null(trust_find_shc(t, ISS "/", a.kid));
 	assert_null(trust_find_shc(t, "https://vaxbus.example.cn", a.kid));
 	assert_null(trust_find_shc(t, ISS, "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s"));
-	assert_null(trust_find_shc(t, ISS, NULL));
+	/* A NULL kid asks whether the issuer is trusted at all. */
+	assert_non_null(trust_find_shc(t, ISS, NULL));
+	assert_null(trust_find_shc(t, ISS "/", NULL));
 	assert_null(trust_find_shc(NULL, ISS, a.kid));
 
 	/* The same document again adds nothing; another issuer adds all. */
