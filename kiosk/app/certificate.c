@@ -125,9 +125,14 @@ static int fill_dose(struct store *st, const struct catalog *cat, const struct s
 		return VB_EINVAL;
 	}
 	memset(out, 0, sizeof(*out));
-	copy_text(out->vaccine_code, sizeof(out->vaccine_code), p->dcc_vp);
-	copy_text(out->brand, sizeof(out->brand), p->dcc_mp);
-	copy_text(out->holder, sizeof(out->holder), p->dcc_ma);
+	copy_text(out->vaccine_code, sizeof(out->vaccine_code), p->dcc_vp[0] ? p->dcc_vp : p->atc);
+	/* The EU DCC codes where the value sets have the product; else its
+	 * names (an SHC carries neither; a DCC is refused in
+	 * certificate_issue). */
+	snprintf(out->brand, sizeof(out->brand), "%.*s", (int)sizeof(out->brand) - 1,
+		 p->dcc_mp[0] ? p->dcc_mp : p->name.en);
+	snprintf(out->holder, sizeof(out->holder), "%.*s", (int)sizeof(out->holder) - 1,
+		 p->dcc_ma[0] ? p->dcc_ma : p->holder.en);
 	copy_text(out->cvx, sizeof(out->cvx), p->cvx);
 	copy_text(out->product_name, sizeof(out->product_name), p->name.en);
 	copy_text(out->maker_name, sizeof(out->maker_name), p->maker.en);
@@ -510,6 +515,17 @@ int certificate_issue(struct store *st, const struct catalog *cat, const char *v
 	if (rc)
 		goto out;
 	rc = certificate_capture(st, cat, visit_id, signer->issuer_url, now, r, &src, why);
+	if (!rc && f == CERT_DCC) {
+		const struct catalog_product *p = catalog_find(cat, src.product);
+		if (!p || !p->dcc_vp[0] || !p->dcc_mp[0] || !p->dcc_ma[0]) {
+			vb_reason_set(
+			    why, "no_dcc_code",
+			    "the EU DCC value sets have no code for the product %s: issue a "
+			    "SMART Health Card (--format shc)",
+			    src.product);
+			rc = VB_EINVAL;
+		}
+	}
 	if (!rc) {
 		rc = store_cert_get_dose(st, src.dose_id, fname, c);
 		if (rc == VB_OK) {

@@ -140,7 +140,9 @@ int certificate_trust(struct store *st, struct trust **out, struct vb_reason *wh
  * *out is filled on VB_OK; with record (may be NULL) the record captured
  * now is returned too (for a reissue: captured again, for rendering; the
  * payload is the stored one). Returns VB_OK, the codes of
- * certificate_capture and cert_issue with why, or a storage error.
+ * certificate_capture and cert_issue with why ("no_dcc_code": a DCC of a
+ * product the EU value sets lack, e.g. ZF2001; its SHC can be issued), or
+ * a storage error.
  */
 int certificate_issue(struct store *st, const struct catalog *cat, const char *visit_id,
 		      enum cert_format f, const struct certificate_signer *signer, int64_t now,

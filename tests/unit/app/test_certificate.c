@@ -327,6 +327,62 @@ static void test_keys_issue_verify(void **state)
 	certificate_signer_close(NULL);
 }
 
+/* ZF2001 is not in the EU value sets: no DCC, but an SHC. */
+static void test_no_dcc_code(void **state)
+{
+	struct world *w = *state;
+	struct store *st = w->f->st;
+	struct certificate_signer s = {0};
+	struct vb_reason why = {0};
+	struct person q;
+	struct store_visit v;
+	struct store_dose d;
+	struct ddcc_record r;
+	struct certificate_source src;
+	int64_t now = repo_at(DAY2, 10, 0);
+	int reissued;
+	struct stock_lot l = repo_lot("zf2001", "Z1", 10, 1);
+	repo_add_lot(st, &l, repo_at(DAY2, 7, 0));
+	repo_person(&q, "上官婉儿", "19700101", "024", "", "");
+	repo_add_person(st, &q);
+	repo_add_visit(st, q.id, DAY2, repo_at(DAY2, 8, 0), &v);
+	d = repo_bus_dose(&v, "zf2001", "Z1", 1, repo_at(DAY2, 9, 0));
+	d.series_doses = 3;
+	assert_int_equal(store_begin(st), VB_OK);
+	assert_int_equal(store_dose_add(st, &d, REPO_STAFF, repo_at(DAY2, 9, 0)), VB_OK);
+	assert_int_equal(store_commit(st), VB_OK);
+	assert_int_equal(certificate_capture(st, w->cat, v.id, NULL, now, &r, &src, &why), VB_OK);
+	assert_string_equal(r.family_icao, "SHANGGUAN");
+	assert_string_equal(r.given_icao, "WANER");
+	assert_string_equal(r.doses[0].vaccine_code, "1162643001");
+	assert_string_equal(r.doses[0].brand, "Zifivax (ZF2001, Zhifei)");
+	assert_string_equal(r.doses[0].holder, "Anhui Zhifei Longcom Biopharmaceutical Co., Ltd.");
+	assert_string_equal(r.doses[0].cvx, "513");
+	assert_int_equal(r.doses[0].series_doses, 3);
+	assert_int_equal(r.next_dose, repo_day(DAY2) + 28);
+
+	assert_int_equal(certificate_keys_init(st, w->key, NULL, 0, now, &s, &why), VB_OK);
+	struct store_cert *c = calloc(1, sizeof(*c));
+	assert_int_equal(
+	    certificate_issue(st, w->cat, v.id, CERT_DCC, &s, now, c, &reissued, NULL, NULL, &why),
+	    VB_EINVAL);
+	assert_string_equal(why.code, "no_dcc_code");
+	assert_int_equal(repo_total(st, "certificate"), 0);
+	assert_int_equal(
+	    certificate_issue(st, w->cat, v.id, CERT_SHC, &s, now, c, &reissued, NULL, NULL, &why),
+	    VB_OK);
+	struct trust *t = NULL;
+	struct cert_verified *ver = calloc(1, sizeof(*ver));
+	assert_int_equal(certificate_trust(st, &t, &why), VB_OK);
+	assert_int_equal(cert_verify(c->payload, t, now, ver), VB_OK);
+	assert_int_equal(ver->signature_valid, 1);
+	assert_string_equal(ver->record.doses[0].cvx, "513");
+	trust_free(t);
+	free(ver);
+	free(c);
+	certificate_signer_close(&s);
+}
+
 static void test_render(void **state)
 {
 	struct world *w = *state;
@@ -413,6 +469,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_capture, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_capture_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_keys_issue_verify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_dcc_code, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_render, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
