@@ -90,6 +90,7 @@ has '.code == "no_key"'
 run 0 keys init
 has '.issuer_url == "https://vaxbus.invalid/BUS-07" and (.kid | length) == 43'
 kid=$(printf '%s' "$out" | jq -r .kid)
+dcc_kid=$(printf '%s' "$out" | jq -r .dcc_kid)
 check '[ "$(stat -c %a "$dir/a/signing-key.pem")" = 600 ]'
 check '! grep -q PRIVATE "$dir/err" && ! printf "%s" "$out" | grep -q PRIVATE'
 run 1 keys init
@@ -181,7 +182,7 @@ run 0 keys export --jwk --out "$dir/jwks.json"
 has '.keys == 1 and .format == "jwks"'
 check 'jq -e ".keys[0] | .kid == \"$kid\" and .use == \"sig\" and .alg == \"ES256\" and .crv == \"P-256\" and (has(\"d\") | not)" "$dir/jwks.json" >/dev/null'
 "$ctl" --db "$db" keys export --x509 >"$dir/signer.pem"
-check 'grep -q "BEGIN CERTIFICATE" "$dir/signer.pem" && openssl x509 -in "$dir/signer.pem" -noout -subject | grep -q "CN *= *vaxbus BUS-07"'
+check 'grep -q "BEGIN CERTIFICATE" "$dir/signer.pem"'
 check '! grep -q PRIVATE "$dir/signer.pem" "$dir/jwks.json"'
 run 2 keys export
 
@@ -200,7 +201,7 @@ has '.new == false'
 run 0 cert verify "$shc"
 has '.valid'
 run 0 trust import "$dir/signer.pem"
-has '.kind == "x509" and .new == true'
+has '.kind == "x509" and .new == true and .dcc_kid == "'"$dcc_kid"'"'
 run 0 cert verify "$dcc"
 has '.valid'
 printf '{"keys":[{"kty":"EC","crv":"P-256","x":"AA","y":"AA","d":"AA"}]}' >"$dir/private.json"
