@@ -386,8 +386,8 @@ int certificate_keys_init(struct store *st, const char *key_path, const char *is
 			      "a signing key exists at %s: keys init --force makes a new one", abs);
 		return VB_EEXIST;
 	}
-	snprintf(cn, sizeof(cn), "vaxbus %s", bus);
-	unlink(tmp); /* a leftover of an interrupted run */
+	snprintf(cn, sizeof(cn), "vaxbus %.57s", bus); /* RFC 5280: CN <= 64 */
+	unlink(tmp);				       /* a leftover of an interrupted run */
 	if ((rc = cert_key_generate(&s.key)) || (rc = cert_key_save(s.key, tmp)))
 		goto out;
 	tmp_made = 1;
