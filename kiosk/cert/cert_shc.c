@@ -581,8 +581,8 @@ static int shc_date(const char *s, int allow_time, int32_t *day)
 	size_t n = strlen(s);
 	if (n == 4 || n == 7) {
 		int32_t d;
-		char full[11];
-		snprintf(full, sizeof full, "%s%s", s, n == 4 ? "-01-01" : "-01");
+		char full[11] = "0000-01-01";
+		memcpy(full, s, n); /* YYYY or YYYY-MM, then the rest of -01-01 */
 		if (vbdate_parse(full, &d))
 			return VB_EINVAL;
 		*day = VBDATE_NONE;

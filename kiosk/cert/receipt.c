@@ -11,14 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINE_MAX_BYTES 1024 /* one template line after substitution */
-#define FONT_SIZES     8    /* distinct text sizes in one receipt */
+#define LINE_MAX_BYTES 8192 /* one template line after substitution (a QR payload) */
+#define FONT_CACHE     16   /* open fonts kept for the process (path, face, size) */
 #define TEMPLATE_MAX   (64 * 1024)
 
 struct layout {
 	const struct receipt_font *font;
-	TTF_Font *fonts[FONT_SIZES];
-	int font_px[FONT_SIZES];
 	struct printer_page *page;
 	int px, center, y, line;
 	char *err;
@@ -40,17 +38,39 @@ static int fail(struct layout *l, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/*
+ * Fonts stay open for the life of the process: opening the CJK collection
+ * costs about 6 ms per size, more than the rest of a receipt. When the
+ * cache is full the oldest entry is closed. Not thread-safe, like the
+ * rest of receipt_render (one rendering thread).
+ */
+static struct {
+	char path[256];
+	int index, px;
+	TTF_Font *font;
+} font_cache[FONT_CACHE];
+static unsigned font_next;
+
 static TTF_Font *font_at(struct layout *l, int px)
 {
-	int i = 0;
-	for (; i < FONT_SIZES && l->fonts[i]; i++)
-		if (l->font_px[i] == px)
-			return l->fonts[i];
-	if (i == FONT_SIZES)
+	const struct receipt_font *f = l->font;
+	for (int i = 0; i < FONT_CACHE; i++)
+		if (font_cache[i].font && font_cache[i].px == px &&
+		    font_cache[i].index == f->index && strcmp(font_cache[i].path, f->path) == 0)
+			return font_cache[i].font;
+	if (strlen(f->path) >= sizeof(font_cache[0].path))
 		return NULL;
-	l->fonts[i] = TTF_OpenFontIndex(l->font->path, px, l->font->index);
-	l->font_px[i] = px;
-	return l->fonts[i];
+	TTF_Font *font = TTF_OpenFontIndex(f->path, px, f->index);
+	if (!font)
+		return NULL;
+	unsigned slot = font_next++ % FONT_CACHE;
+	if (font_cache[slot].font)
+		TTF_CloseFont(font_cache[slot].font);
+	snprintf(font_cache[slot].path, sizeof(font_cache[slot].path), "%s", f->path);
+	font_cache[slot].index = f->index;
+	font_cache[slot].px = px;
+	font_cache[slot].font = font;
+	return font;
 }
 
 /* Grows the page so rows [0, y + h) exist. */
@@ -287,8 +307,6 @@ int receipt_render(const char *tmpl, const struct receipt_var *vars, size_t n_va
 		if (!rc)
 			rc = run_line(&l, line, qr);
 	}
-	for (int i = 0; i < FONT_SIZES && l.fonts[i]; i++)
-		TTF_CloseFont(l.fonts[i]);
 	if (rc) {
 		printer_page_free(l.page);
 		return rc;

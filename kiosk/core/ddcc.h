@@ -43,7 +43,7 @@ struct ddcc_record {
 	char family[DDCC_TEXT];	     /* family name as written (UTF-8, e.g. 张) */
 	char given[DDCC_TEXT];	     /* given name(s) as written (e.g. 建国) */
 	char family_icao[DDCC_TEXT]; /* ICAO 9303 transliteration, ^[A-Z<]*$ (ZHANG) */
-	char given_icao[DDCC_TEXT];  /* (JIAN<GUO) */
+	char given_icao[DDCC_TEXT];  /* (JIANGUO: Pinyin syllables written together) */
 	int32_t birth;		     /* vbdate day number */
 	char identifier[DDCC_CODE];  /* masked document number, never the full one */
 	/* The doses it proves (a DCC uses doses[n_doses - 1]). */
