@@ -108,6 +108,12 @@ int ctl_devices(struct ctl *c);
  * Returns CTL_REFUSED. */
 int ctl_device_error(struct ctl *c, const char *device, int drv_rc);
 
+/* Sends the print queue (print jobs already stored) and prints o (taken
+ * over) with "printed" and "pending" added: CTL_OK when nothing is left
+ * pending, else CTL_REFUSED with why the jobs wait. Needs ctl_store() and
+ * ctl_devices(). */
+int ctl_print_run(struct ctl *c, json_t *o);
+
 /* Parses a required date option (YYYYMMDD or YYYY-MM-DD); refuses naming
  * the option. Returns a CTL_ code; *out written on success. */
 int ctl_date(struct ctl *c, const char *opt, const char *value, int32_t *out);

@@ -713,31 +713,11 @@ int ctl_cmd_cert_print(struct ctl *c, int argc, char **argv)
 		return ctl_storage(c, vb);
 	}
 	/* Send the queue (this job and any before it). */
-	struct printer_dev *p = NULL;
-	struct printq_result res;
-	int drv = devices_printer(c->dev, &p);
-	vb = printq_run(c->st, drv ? NULL : p, c->now, &res);
-	if (p)
-		p->ops->free(p);
-	if (vb) {
-		issued_free(is);
-		return ctl_storage(c, vb);
-	}
 	int dots = info.modules ? info.side / (info.modules + 2 * PRINTER_QR_QUIET) : 0;
-	json_t *o = json_pack("{s:o, s:b, s:s, s:i, s:I, s:o}", "certificate", cert_json(c, is),
-			      "reissued", is->reissued, "job", job, "printed", (int)res.printed,
-			      "pending", (json_int_t)res.pending, "qr",
+	json_t *o = json_pack("{s:o, s:b, s:s, s:o}", "certificate", cert_json(c, is), "reissued",
+			      is->reissued, "job", job, "qr",
 			      json_pack("{s:i, s:i, s:i}", "version", info.version, "modules",
 					info.modules, "dots_per_module", dots));
 	issued_free(is);
-	if (res.pending) {
-		struct vb_reason why = res.blocked;
-		if (drv && drv != DRV_ENOTFOUND)
-			vb_reason_set(&why, "printer_error", "the printer cannot be opened: %s",
-				      drv_strerror(drv));
-		else if (!why.code)
-			vb_reason_set(&why, "no_printer", "no printer is attached");
-		return ctl_refuse_with(c, "printer", &why, o);
-	}
-	return ctl_emit(c, o, NULL);
+	return ctl_print_run(c, o);
 }

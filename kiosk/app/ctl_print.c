@@ -21,9 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sends the queue and prints the outcome; job is the job just added ("" if
- * none). Exit 0 when nothing is left pending, else 1 with the reason. */
-static int run_queue(struct ctl *c, const char *job)
+int ctl_print_run(struct ctl *c, json_t *o)
 {
 	struct printer_dev *p = NULL;
 	struct printq_result res;
@@ -31,10 +29,12 @@ static int run_queue(struct ctl *c, const char *job)
 	int vb = printq_run(c->st, drv ? NULL : p, c->now, &res);
 	if (p)
 		p->ops->free(p);
-	if (vb)
+	if (vb) {
+		json_decref(o);
 		return ctl_storage(c, vb);
-	json_t *o = json_pack("{s:s, s:i, s:I}", "job", job, "printed", (int)res.printed, "pending",
-			      (json_int_t)res.pending);
+	}
+	json_object_set_new(o, "printed", json_integer((json_int_t)res.printed));
+	json_object_set_new(o, "pending", json_integer(res.pending));
 	if (res.pending) {
 		struct vb_reason why = res.blocked;
 		if (drv && drv != DRV_ENOTFOUND)
@@ -47,6 +47,11 @@ static int run_queue(struct ctl *c, const char *job)
 		return ctl_refuse_with(c, "printer", &why, o);
 	}
 	return ctl_emit(c, o, NULL);
+}
+
+static int run_queue(struct ctl *c, const char *job)
+{
+	return ctl_print_run(c, json_pack("{s:s}", "job", job));
 }
 
 /* Lays the page out from template `name` and queues it. */
