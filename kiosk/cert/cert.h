@@ -43,10 +43,10 @@ int cert_issue(const struct ddcc_record *r, enum cert_format f, const struct cer
 
 struct cert_verified {
 	enum cert_format format;
-	int signature_valid;   /* 1 only when the signature checks against a trusted key */
-	struct vb_reason why;  /* why it is not valid (code NULL when it is) */
-	char issuer[DDCC_TEXT]; /* SHC iss URL, or DCC CWT iss country */
-	char kid[CERT_KID_B64_MAX]; /* SHC kid, or the DCC kid in base64 */
+	int signature_valid;	       /* 1 only when the signature checks against a trusted key */
+	struct vb_reason why;	       /* why it is not valid (code NULL when it is) */
+	char issuer[DDCC_TEXT];	       /* SHC iss URL, or DCC CWT iss country */
+	char kid[CERT_KID_B64_MAX];    /* SHC kid, or the DCC kid in base64 */
 	int64_t issued_at, expires_at; /* 0 when absent */
 	int expired;		       /* expires_at < now */
 	struct ddcc_record record;     /* what it proves (fields the format carries) */
