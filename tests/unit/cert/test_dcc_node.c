@@ -3,8 +3,8 @@
  * verified by tests/certverify/verify_dcc.mjs (node, with
  * @digitalbazaar/base45, node:zlib, cbor-x and node:crypto — no code of
  * ours), which must accept every genuine one, return the hcert we put in,
- * and refuse the tampered ones. Needs node and `npm ci --prefix
- * tests/certverify`; without them the test fails saying so.
+ * and refuse the tampered ones. Needs node and `packaging/install-deps
+ * --test`; without them the test fails saying so.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -128,9 +128,9 @@ static void test_node_verifies(void **state)
 	project_path("tests/certverify/node_modules/cbor-x/package.json", mods, sizeof(mods));
 	if (system("node --version > /dev/null 2>&1") != 0)
 		fail_msg("node is not installed: the independent DCC verification needs node "
-			 "(and `npm ci --prefix tests/certverify`)");
+			 "(and `packaging/install-deps --test`)");
 	if (access(mods, R_OK) != 0)
-		fail_msg("%s is missing: run `npm ci --prefix tests/certverify`", mods);
+		fail_msg("%s is missing: run `packaging/install-deps --test`", mods);
 
 	struct cert_key *key = NULL, *other = NULL;
 	uint8_t *der = NULL;

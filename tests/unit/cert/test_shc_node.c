@@ -4,7 +4,7 @@
  * each should decode to, and tests/certverify/verify_shc.mjs (node, jose,
  * pako) must verify every card and refuse every tampered one.
  *
- * The node packages come from `npm ci --prefix tests/certverify`; without
+ * The node packages come from `packaging/install-deps --test`; without
  * them (or without node) this test fails and says so.
  */
 #include <setjmp.h>
@@ -186,8 +186,8 @@ static void test_node_verifies(void **state)
 	(void)state;
 	if (!have(CERTVERIFY "/node_modules/jose/package.json") ||
 	    !have(CERTVERIFY "/node_modules/pako/package.json"))
-		fail_msg("tests/certverify/node_modules is missing: run `npm ci --prefix "
-			 "tests/certverify` first");
+		fail_msg("tests/certverify/node_modules is missing: run `packaging/install-deps "
+			 "--test` first");
 
 	char dir[] = "/tmp/vb-shc-node-XXXXXX";
 	assert_non_null(mkdtemp(dir));
