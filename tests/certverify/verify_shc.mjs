@@ -9,10 +9,15 @@
 //   DIR/tampered-*.txt      each must be refused
 // Prints one line per file and exits 0 only when every card verifies and
 // every tampered one is refused.
+import { webcrypto } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
 import { inflateRaw } from 'pako';
+
+// jose uses the global Web Crypto API, which Node 18 (Debian 12's node)
+// does not expose as a global; Node 20 does. Same object either way.
+if (!globalThis.crypto) globalThis.crypto = webcrypto;
 
 const HEALTH_CARD = 'https://smarthealth.cards#health-card';
 const SYSTEMS = [
