@@ -8,8 +8,7 @@
 # two buses.
 set -eu
 ctl=${1:?usage: cert.sh PATH-TO-VAXBUSCTL}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+. "$(dirname "$0")/lib.bash"
 db=$dir/a/bus.db
 mkdir -p "$dir/a" "$dir/b"
 cat >"$dir/vaxbus.conf" <<CONF
@@ -19,45 +18,6 @@ mode = sim
 printer = $dir/printed
 CONF
 export VAXBUS_CONF=$dir/vaxbus.conf
-fails=0
-passes=0
-
-# run EXPECTED-EXIT ARGS...: vaxbusctl --json on $db; stdout in $out.
-run() {
-	want=$1
-	shift
-	set +e
-	out=$("$ctl" --db "$db" --json "$@" 2>"$dir/err")
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		echo "FAIL: vaxbusctl $* exited $got, want $want"
-		echo "  stdout: $out"
-		echo "  stderr: $(cat "$dir/err")"
-		fails=$((fails + 1))
-	else
-		passes=$((passes + 1))
-	fi
-}
-
-has() {
-	if printf '%s' "$out" | jq -e "$1" >/dev/null 2>&1; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: output does not satisfy $1"
-		echo "  output: $out"
-		fails=$((fails + 1))
-	fi
-}
-
-check() {
-	if eval "$1"; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $1"
-		fails=$((fails + 1))
-	fi
-}
 
 # zbar FILE: the QR text zbarimg reads in an image.
 zbar() {
@@ -212,5 +172,4 @@ run 1 trust import "$dir/junk.txt"
 has '.code == "not_a_certificate"'
 
 echo "QR versions: dcc V$dcc_version, shc V$shc_version"
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

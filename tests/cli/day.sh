@@ -6,40 +6,8 @@
 # that an edited audit row is caught).
 set -eu
 ctl=${1:?usage: day.sh PATH-TO-VAXBUSCTL}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+. "$(dirname "$0")/lib.bash"
 db=$dir/day.db
-fails=0
-passes=0
-
-# run EXPECTED-EXIT ARGS...: runs vaxbusctl --json, keeps stdout in $out.
-run() {
-	want=$1
-	shift
-	set +e
-	out=$("$ctl" --db "$db" --json "$@" 2>"$dir/err")
-	got=$?
-	set -e
-	if [ "$got" -ne "$want" ]; then
-		echo "FAIL: vaxbusctl $* exited $got, want $want"
-		echo "  stdout: $out"
-		echo "  stderr: $(cat "$dir/err")"
-		fails=$((fails + 1))
-	else
-		passes=$((passes + 1))
-	fi
-}
-
-# has JQ-EXPR: the last output satisfies the jq expression.
-has() {
-	if printf '%s' "$out" | jq -e "$1" >/dev/null 2>&1; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: output does not satisfy $1"
-		echo "  output: $out"
-		fails=$((fails + 1))
-	fi
-}
 
 pending() {
 	run 0 outbox list --state pending
@@ -172,5 +140,4 @@ sqlite3 "$db" "DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'x' WHERE
 run 1 audit verify
 has '.field == "seq 3"'
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

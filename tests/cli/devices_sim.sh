@@ -4,8 +4,7 @@
 # QR code zbarimg reads back, and the refusals when a device is missing.
 set -eu
 ctl=${1:?usage: devices_sim.sh PATH-TO-VAXBUSCTL}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+. "$(dirname "$0")/lib.bash"
 assets=${VB_ASSETS_DIR:?}
 cat >"$dir/vaxbus.conf" <<CONF
 [devices]
@@ -17,16 +16,6 @@ temps = $assets/sim/temps.txt
 printer = $dir/printed
 CONF
 export VAXBUS_CONF=$dir/vaxbus.conf VAXBUS_DB=$dir/d.db VAXBUS_NOW=2021-06-01T09:00:00+08:00
-fails=0
-passes=0
-check() {
-	if eval "$1"; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $1"
-		fails=$((fails + 1))
-	fi
-}
 
 out=$("$ctl" --json idcard read)
 check '[ "$(printf "%s" "$out" | jq -r "keys_unsorted | join(\",\")")" = "name,sex,nation,birth,address,id,authority,valid_from,valid_to" ]'
@@ -61,5 +50,4 @@ rc=$?
 set -e
 check '[ $rc -eq 1 ] && printf "%s" "$err" | grep -q "bad.conf:2: mode: want usb or sim"'
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

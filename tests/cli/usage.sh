@@ -4,11 +4,8 @@
 # write nothing; storage errors exit 3; --json refusals are one object.
 set -eu
 ctl=${1:?usage: usage.sh PATH-TO-VAXBUSCTL}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+. "$(dirname "$0")/lib.bash"
 export VAXBUS_DB=$dir/u.db VAXBUS_NOW=2021-06-01T09:00:00+08:00
-fails=0
-passes=0
 
 # expect CODE ARGS...: vaxbusctl exits with CODE; its stderr is in $err.
 expect() {
@@ -24,15 +21,6 @@ expect() {
 		fails=$((fails + 1))
 	else
 		passes=$((passes + 1))
-	fi
-}
-
-check() {
-	if eval "$1"; then
-		passes=$((passes + 1))
-	else
-		echo "FAIL: $1"
-		fails=$((fails + 1))
 	fi
 }
 
@@ -92,5 +80,4 @@ expect 3 --db "$dir/missing/x.db" lot list
 printf 'not a database, just text\n%.0s' $(seq 1 200) >"$dir/junk.db"
 expect 3 --db "$dir/junk.db" lot list
 
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish
