@@ -17,38 +17,7 @@
 #include "vb_error.h"
 #include "vbdate.h"
 
-static int32_t day(const char *s)
-{
-	int32_t d = 0;
-	assert_int_equal(vbdate_parse(s, &d), VB_OK);
-	return d;
-}
-
-/* The check char from the standard's definition: weight of position i
- * (1-based from the right, the check char being position 1) is
- * 2^(i-1) mod 11; the check char makes the weighted sum 1 mod 11. */
-static char check_char(const char *d17)
-{
-	int sum = 0;
-	for (int i = 0; i < 17; i++) {
-		int w = 1;
-		for (int k = 0; k < 17 - i; k++)
-			w = w * 2 % 11;
-		sum += (d17[i] - '0') * w;
-	}
-	for (int c = 0; c <= 10; c++)
-		if ((sum + c) % 11 == 1)
-			return c == 10 ? 'X' : (char)('0' + c);
-	return '?';
-}
-
-/* An 18-char number: region (6 digits), birth YYYYMMDD, sequence (3 digits). */
-static void make18(char out[19], const char *region, const char *birth, int seq)
-{
-	snprintf(out, 19, "%.6s%.8s%03d", region, birth, seq % 1000);
-	out[17] = check_char(out);
-	out[18] = '\0';
-}
+#include "test_ids.h"
 
 static int32_t today;
 

@@ -17,35 +17,7 @@
 #include "vb_error.h"
 #include "vbdate.h"
 
-static int32_t day(const char *s)
-{
-	int32_t d = 0;
-	assert_int_equal(vbdate_parse(s, &d), VB_OK);
-	return d;
-}
-
-/* GB 11643 check char from its definition (weights 2^(i-1) mod 11). */
-static char check_char(const char *d17)
-{
-	int sum = 0;
-	for (int i = 0; i < 17; i++) {
-		int w = 1;
-		for (int k = 0; k < 17 - i; k++)
-			w = w * 2 % 11;
-		sum += (d17[i] - '0') * w;
-	}
-	for (int c = 0; c <= 10; c++)
-		if ((sum + c) % 11 == 1)
-			return c == 10 ? 'X' : (char)('0' + c);
-	return '?';
-}
-
-static void make18(char *out, const char *region, const char *birth, int seq)
-{
-	snprintf(out, 19, "%.6s%.8s%03d", region, birth, seq % 1000);
-	out[17] = check_char(out);
-	out[18] = '\0';
-}
+#include "test_ids.h"
 
 static int32_t today;
 
