@@ -24,7 +24,7 @@ static const char SQL_VISIT_ADD[] =
 
 #define VISIT_COLS                                                                                 \
 	"SELECT id, person_id, state, ticket, deferral, unixepoch(day) / 86400, created_at,"       \
-	" updated_at FROM visit"
+	" updated_at, site_id FROM visit"
 
 static const char SQL_VISIT_GET[] = VISIT_COLS " WHERE id = ?1";
 static const char SQL_VISIT_PERSON_DAY[] =
@@ -49,7 +49,8 @@ static const char SQL_MOVE_ADMIN[] =
 
 #define DOSE_COLS                                                                                  \
 	"SELECT id, coalesce(visit_id, ''), person_id, product, lot, dose_number, series_doses,"   \
-	" given_at, unixepoch(given_on) / 86400, route, body_site, staff, source FROM dose"
+	" given_at, unixepoch(given_on) / 86400, route, body_site, staff, source,"                 \
+	" coalesce(site_id, '') FROM dose"
 
 static const char SQL_DOSE_GET[] = DOSE_COLS " WHERE id = ?1";
 static const char SQL_DOSE_VISIT[] = DOSE_COLS " WHERE visit_id = ?1";
@@ -76,6 +77,7 @@ static int read_visit(struct store *st, sqlite3_stmt *s, struct store_visit *out
 	    store_column_text(s, 2, state, sizeof(state)) ||
 	    store_column_text(s, 3, v.ticket, sizeof(v.ticket)) ||
 	    store_column_text(s, 4, v.deferral, sizeof(v.deferral)) ||
+	    store_column_text(s, 8, v.site_id, sizeof(v.site_id)) ||
 	    visit_state_from_name(state, &v.state))
 		return store_err_set(st, VB_ECORRUPT, "a stored visit row is malformed");
 	v.day = sqlite3_column_int(s, 5);
@@ -374,7 +376,8 @@ static int read_dose(struct store *st, sqlite3_stmt *s, struct store_dose *out)
 	    store_column_text(s, 9, d.route, sizeof(d.route)) ||
 	    store_column_text(s, 10, d.body_site, sizeof(d.body_site)) ||
 	    store_column_text(s, 11, d.staff, sizeof(d.staff)) ||
-	    store_column_text(s, 12, d.source, sizeof(d.source)))
+	    store_column_text(s, 12, d.source, sizeof(d.source)) ||
+	    store_column_text(s, 13, d.site_id, sizeof(d.site_id)))
 		return store_err_set(st, VB_ECORRUPT, "a stored dose row is malformed");
 	d.dose_number = sqlite3_column_int(s, 5);
 	d.series_doses = sqlite3_column_int(s, 6);

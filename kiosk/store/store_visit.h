@@ -33,6 +33,7 @@
 
 #include "schedule.h"
 #include "store.h"
+#include "store_meta.h"
 #include "visit.h"
 
 struct store_visit {
@@ -42,6 +43,7 @@ struct store_visit {
 	char ticket[8];	   /* "A001": the day's queue ticket */
 	char deferral[32]; /* the deferral reason code, "" unless deferred */
 	int32_t day;	   /* local civil date of the visit (vbdate day number) */
+	char site_id[STORE_META_IDENT_MAX + 1]; /* the tour stop it was at (read only) */
 	int64_t created_at, updated_at;
 };
 
@@ -109,6 +111,8 @@ struct store_dose {
 	char body_site[24]; /* "deltoid-left", ... */
 	char staff[64];	    /* the vaccinator's staff id; "" if unknown */
 	char source[12];    /* "bus", "platform", "certificate" */
+	char site_id[STORE_META_IDENT_MAX +
+		     1]; /* the tour stop of a "bus" dose, else "" (read only) */
 };
 
 /*

@@ -90,6 +90,7 @@ static void test_tickets(void **state)
 	assert_int_equal(store_visit_get(st, vb.id, &got), VB_OK);
 	assert_string_equal(got.person_id, w->b.id);
 	assert_string_equal(got.ticket, "A002");
+	assert_string_equal(got.site_id, REPO_SITE);
 	assert_int_equal(got.day, repo_day(DAY1));
 	assert_int_equal(got.updated_at, repo_at(DAY1, 9, 1));
 	assert_int_equal(store_visit_get(st, "01890a5d-ac96-774b-bcce-b302099a8057", &got),
@@ -313,6 +314,7 @@ static void test_dose_bus(void **state)
 
 	assert_int_equal(store_dose_get(st, d.id, &got), VB_OK);
 	assert_dose_equal(&got, &d);
+	assert_string_equal(got.site_id, REPO_SITE);
 	assert_int_equal(store_dose_by_visit(st, v.id, &got), VB_OK);
 	assert_string_equal(got.id, d.id);
 	assert_int_equal(store_dose_by_visit(st, "01890a5d-ac96-774b-bcce-b302099a8057", &got),
