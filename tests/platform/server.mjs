@@ -358,7 +358,6 @@ async function handle(req, res) {
   }
 }
 
-const started = Date.now();
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
 indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json'));
@@ -376,6 +375,6 @@ onStop(() => {
   repo.stop();
 });
 server.listen(port, '127.0.0.1', () => {
-  process.stderr.write(`platform: ${replayed} journal lines replayed, ready in ${Date.now() - started} ms\n`);
+  process.stderr.write(`platform: ${replayed} journal lines replayed, ready ${Math.round(performance.now())} ms after start\n`);
   announce(server.address().port);
 });
