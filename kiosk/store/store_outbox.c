@@ -53,6 +53,9 @@ static const char SQL_REQUEUE[] =
 static const char SQL_STATE_OF[] = "SELECT state FROM outbox WHERE id = ?1";
 static const char SQL_RECOVER[] =
     "UPDATE outbox SET state = 'pending', dirty = 0 WHERE state = 'in_flight'";
+static const char SQL_GET[] = "SELECT " COLS " FROM outbox WHERE kind = ?1 AND record_id = ?2";
+static const char SQL_NEXT_DUE[] =
+    "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'";
 static const char SQL_COUNTS[] = "SELECT state, count(*) FROM outbox GROUP BY state";
 static const char SQL_LIST[] = "SELECT " COLS " FROM outbox WHERE ?1 IS NULL OR state = ?1"
 			       " ORDER BY created_at, id LIMIT ?2";
@@ -263,6 +266,42 @@ int store_outbox_counts(struct store *st, struct store_outbox_counts *out)
 		return rc;
 	*out = c;
 	return VB_OK;
+}
+
+int store_outbox_get(struct store *st, const char *kind, const char *record_id,
+		     struct store_outbox_row *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = VB_OK;
+	if (!kind || !record_id)
+		return store_err_set(st, VB_EINVAL, "outbox get: no kind or record id");
+	if ((rc = store_stmt(st, SQL_GET, &s)) || (rc = store_bind_text(st, s, 1, kind)) ||
+	    (rc = store_bind_text(st, s, 2, record_id)))
+		goto out;
+	rc = store_step(st, s);
+	if (rc == 1) {
+		memset(out, 0, sizeof(*out));
+		read_row(s, out);
+		rc = VB_OK;
+	} else if (rc == VB_OK) {
+		rc = VB_ENOTFOUND;
+	}
+out:
+	store_stmt_reset(s);
+	return rc;
+}
+
+int store_outbox_next_due(struct store *st, int64_t *at)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = store_stmt(st, SQL_NEXT_DUE, &s);
+	if (!rc && (rc = store_step(st, s)) == 1) {
+		*at = sqlite3_column_type(s, 0) == SQLITE_NULL ? INT64_MAX
+							       : sqlite3_column_int64(s, 0);
+		rc = VB_OK;
+	}
+	store_stmt_reset(s);
+	return rc;
 }
 
 int store_outbox_list(struct store *st, int state, size_t limit,

@@ -137,6 +137,15 @@ int store_outbox_recover(struct store *st, int64_t *n_recovered);
  * error (out untouched). */
 int store_outbox_counts(struct store *st, struct store_outbox_counts *out);
 
+/* The row of (kind, record_id): VB_OK with *out filled, VB_ENOTFOUND,
+ * VB_EINVAL (NULL arguments) or a storage error (*out written on VB_OK). */
+int store_outbox_get(struct store *st, const char *kind, const char *record_id,
+		     struct store_outbox_row *out);
+
+/* The earliest next_attempt_at of the pending rows into *at (INT64_MAX when
+ * none is pending). VB_OK or a storage error (*at untouched). */
+int store_outbox_next_due(struct store *st, int64_t *at);
+
 /*
  * Calls cb for up to limit rows (0: no limit) in state (an enum
  * store_outbox_state, or STORE_OUTBOX_ANY), oldest first. row is borrowed

@@ -273,6 +273,35 @@ static void test_retry_waits_for_next_attempt(void **state)
 	assert_string_equal(r.server_id, "");
 }
 
+/* A row found by its record; the next due time follows the pending rows. */
+static void test_get_and_next_due(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_row r;
+	int64_t due = 0;
+	assert_int_equal(store_outbox_next_due(f->st, &due), VB_OK);
+	assert_true(due == INT64_MAX);
+	add(f->st, "patient", "p1", T0);
+	add(f->st, "immunization", "p1", T0 + 5);
+	assert_int_equal(store_outbox_next_due(f->st, &due), VB_OK);
+	assert_int_equal(due, T0);
+	assert_int_equal(store_outbox_get(f->st, "immunization", "p1", &r), VB_OK);
+	assert_string_equal(r.kind, "immunization");
+	assert_int_equal(r.created_at, T0 + 5);
+	assert_int_equal(store_outbox_get(f->st, "deferral", "p1", &r), VB_ENOTFOUND);
+	assert_int_equal(store_outbox_get(f->st, NULL, "p1", &r), VB_EINVAL);
+
+	r = claim_one(f->st, T0 + 10);
+	assert_int_equal(store_outbox_ack(f->st, r.id, "Patient/7", T0 + 11), VB_OK);
+	assert_int_equal(store_outbox_get(f->st, "patient", "p1", &r), VB_OK);
+	assert_int_equal(r.state, STORE_OUTBOX_ACKED);
+	assert_string_equal(r.server_id, "Patient/7");
+	r = claim_one(f->st, T0 + 12);
+	assert_int_equal(store_outbox_retry(f->st, r.id, "HTTP 503", T0 + 90, T0 + 13), VB_OK);
+	assert_int_equal(store_outbox_next_due(f->st, &due), VB_OK);
+	assert_int_equal(due, T0 + 90);
+}
+
 /* Each transition from each state it is not allowed in. */
 static void test_illegal_transitions(void **state)
 {
@@ -512,6 +541,7 @@ int main(void)
 	    T(test_ack),
 	    T(test_fail_quarantines_without_stalling),
 	    T(test_retry_waits_for_next_attempt),
+	    T(test_get_and_next_due),
 	    T(test_illegal_transitions),
 	    T(test_recover_after_crash),
 	    T(test_record_changed_while_queued),
