@@ -19,7 +19,8 @@ struct parse {
 	size_t errcap;
 	int cleared_roles; /* bit per role: the file's first match for it replaces the defaults */
 	FILE *f;
-	int line; /* of the line inih is parsing (Debian's inih passes no line number) */
+	int line;	  /* of the line inih is parsing (Debian's inih passes no line number) */
+	unsigned doc_set; /* bit per document type given in [identifiers] */
 };
 
 static const char *const roles[] = {"idcard", "scanner", "printer", "thermo"};
@@ -58,6 +59,7 @@ void config_defaults(struct config *c)
 		 "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
 	c->font_index = 2;
 	c->paper_dots = 384;
+	sync_options_defaults(&c->sync);
 }
 
 static int fail(struct parse *p, int line, const char *key, const char *why)
@@ -130,6 +132,102 @@ static int set_path(struct parse *p, char *dst, const char *value, int line, con
 	return 1;
 }
 
+/* A text value that fits in cap bytes (with its NUL). */
+static int set_text(struct parse *p, char *dst, size_t cap, const char *value, int line,
+		    const char *key)
+{
+	if (strlen(value) >= cap)
+		return fail(p, line, key, "too long");
+	snprintf(dst, cap, "%s", value);
+	return 1;
+}
+
+/* An integer in [min, max] times scale into *dst. */
+static int set_int(struct parse *p, int *dst, const char *value, long min, long max, int scale,
+		   int line, const char *key)
+{
+	char *end, why[64];
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (errno || *end || end == value || v < min || v > max) {
+		snprintf(why, sizeof(why), "want a whole number %ld-%ld", min, max);
+		return fail(p, line, key, why);
+	}
+	*dst = (int)(v * scale);
+	return 1;
+}
+
+/* [sync]: where and how records go to the platform (sync.h). */
+static int sync_key(struct parse *p, const char *key, const char *value, int line)
+{
+	struct sync_options *o = &p->c.sync;
+	if (strcmp(key, "url") == 0) {
+		if (*value && strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+			return fail(p, line, key, "want an http:// or https:// URL");
+		return set_text(p, o->url, sizeof(o->url), value, line, key);
+	}
+	if (strcmp(key, "mode") == 0)
+		return sync_mode_parse(value, &o->mode)
+			   ? fail(p, line, key, "want batch or transaction")
+			   : 1;
+	if (strcmp(key, "bundle_size") == 0)
+		return set_int(p, &o->bundle_size, value, 1, SYNC_BUNDLE_MAX, 1, line, key);
+	if (strcmp(key, "timeout_s") == 0)
+		return set_int(p, &o->timeout_ms, value, 1, 3600, 1000, line, key);
+	if (strcmp(key, "connect_timeout_s") == 0)
+		return set_int(p, &o->connect_timeout_ms, value, 1, 600, 1000, line, key);
+	if (strcmp(key, "backoff_min_s") == 0)
+		return set_int(p, &o->backoff_min_ms, value, 1, 3600, 1000, line, key);
+	if (strcmp(key, "backoff_max_s") == 0)
+		return set_int(p, &o->backoff_max_ms, value, 1, 86400, 1000, line, key);
+	if (strcmp(key, "gzip") == 0) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return fail(p, line, key, "want yes or no");
+		o->gzip = strcmp(value, "yes") == 0;
+		return 1;
+	}
+	if (strcmp(key, "auth") == 0)
+		return sync_auth_parse(value, &o->auth)
+			   ? fail(p, line, key, "want none, bearer or client_credentials")
+			   : 1;
+	if (strcmp(key, "token") == 0)
+		return set_text(p, o->token, sizeof(o->token), value, line, key);
+	if (strcmp(key, "token_url") == 0)
+		return set_text(p, o->token_url, sizeof(o->token_url), value, line, key);
+	if (strcmp(key, "client_id") == 0)
+		return set_text(p, o->client_id, sizeof(o->client_id), value, line, key);
+	if (strcmp(key, "client_secret") == 0)
+		return set_text(p, o->client_secret, sizeof(o->client_secret), value, line, key);
+	if (strcmp(key, "ca_file") == 0)
+		return set_text(p, o->ca_file, sizeof(o->ca_file), value, line, key);
+	return fail(p, line, key, "unknown key in this section");
+}
+
+/* [identifiers]: base = the prefix of every system; a document type name
+ * = that document's identifier system. */
+static int identifiers_key(struct parse *p, const char *key, const char *value, int line)
+{
+	struct fhir_systems *s = &p->c.sync.systems;
+	enum iddoc_type t;
+	if (strcmp(key, "base") == 0) {
+		struct fhir_systems keep = *s;
+		if (fhir_systems_init(s, value))
+			return fail(p, line, key, "want a URI ending in / or :");
+		/* Document systems set earlier in the file stay. */
+		for (int d = IDDOC_TYPE_FIRST; d < IDDOC_TYPE_END; d++)
+			if (p->doc_set & (1u << d))
+				memcpy(s->doc[d], keep.doc[d], sizeof(s->doc[d]));
+		return 1;
+	}
+	if (iddoc_type_from_name(key, &t))
+		return fail(p, line, key,
+			    "want base or a document type (cn-resident, passport, ...)");
+	if (fhir_systems_set_doc(s, t, value))
+		return fail(p, line, key, "want a URI without spaces");
+	p->doc_set |= 1u << t;
+	return 1;
+}
+
 /* inih's line reader, counting lines. */
 static char *read_line(char *str, int num, void *stream)
 {
@@ -181,15 +279,12 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	} else if (strcmp(section, "display") == 0) {
 		if (strcmp(key, "font") == 0)
 			return set_path(p, c->font, value, line, key);
-		if (strcmp(key, "font_index") == 0) {
-			char *end;
-			errno = 0;
-			long v = strtol(value, &end, 10);
-			if (errno || *end || end == value || v < 0 || v > 15)
-				return fail(p, line, key, "want a face index 0-15");
-			c->font_index = (int)v;
-			return 1;
-		}
+		if (strcmp(key, "font_index") == 0)
+			return set_int(p, &c->font_index, value, 0, 15, 1, line, key);
+	} else if (strcmp(section, "sync") == 0) {
+		return sync_key(p, key, value, line);
+	} else if (strcmp(section, "identifiers") == 0) {
+		return identifiers_key(p, key, value, line);
 	} else if (strcmp(section, "fridges") == 0) {
 		if (c->n_fridges >= CONFIG_MAX_FRIDGES)
 			return fail(p, line, key, "too many fridges");

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "sync.h"
 #include "usb.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/vaxbus/vaxbus.conf"
@@ -37,6 +38,7 @@ struct config {
 	char gs_substitute;		   /* what the scanner types for GS, 0 none */
 	struct config_fridge fridges[CONFIG_MAX_FRIDGES];
 	size_t n_fridges;
+	struct sync_options sync; /* [sync] and [identifiers] */
 };
 
 /* Fills c with the built-in defaults. */

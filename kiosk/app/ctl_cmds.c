@@ -48,6 +48,9 @@ static const struct command commands[] = {
     {"cert", "render", ctl_cmd_cert_render, "a certificate as PNG or A4 PDF"},
     {"cert", "print", ctl_cmd_cert_print, "print a certificate on the receipt printer"},
     {"watch", NULL, ctl_cmd_watch, "print device arrivals and removals"},
+    {"sync", "status", ctl_cmd_sync_status, "records waiting for the platform, refused ones"},
+    {"sync", "retry", ctl_cmd_sync_retry, "send refused records again after a fix"},
+    {"sync", NULL, ctl_cmd_sync, "send the queued records to the platform"},
     {"demo", NULL, ctl_cmd_demo, "walk through a day on the bus"},
 };
 

@@ -103,6 +103,44 @@ static void test_every_key(void **state)
 	assert_string_equal(config_fridge_of(&c, "1-2.4"), "fridge-2");
 }
 
+static void test_sync_keys(void **state)
+{
+	(void)state;
+	struct config c;
+	char err[200];
+	write_file("[identifiers]\ncn-resident = urn:oid:2.16.156\nbase = https://p.example/\n"
+		   "[sync]\nurl = https://fhir.example/R4\nmode = transaction\nbundle_size = 8\n"
+		   "timeout_s = 30\nconnect_timeout_s = 5\nbackoff_min_s = 1\n"
+		   "backoff_max_s = 600\ngzip = no\nauth = client_credentials\n"
+		   "token_url = https://auth.example/token\nclient_id = bus-7\n"
+		   "client_secret = s3cret\nca_file = /etc/ca.pem\n");
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), VB_OK);
+	unlink(path);
+	const struct sync_options *o = &c.sync;
+	assert_string_equal(o->url, "https://fhir.example/R4");
+	assert_int_equal(o->mode, SYNC_MODE_TRANSACTION);
+	assert_int_equal(o->bundle_size, 8);
+	assert_int_equal(o->timeout_ms, 30000);
+	assert_int_equal(o->connect_timeout_ms, 5000);
+	assert_int_equal(o->backoff_min_ms, 1000);
+	assert_int_equal(o->backoff_max_ms, 600000);
+	assert_int_equal(o->gzip, 0);
+	assert_int_equal(o->auth, SYNC_AUTH_CLIENT_CREDENTIALS);
+	assert_string_equal(o->token_url, "https://auth.example/token");
+	assert_string_equal(o->client_id, "bus-7");
+	assert_string_equal(o->client_secret, "s3cret");
+	assert_string_equal(o->ca_file, "/etc/ca.pem");
+	/* The document system given before base stays; the rest follow base. */
+	assert_string_equal(o->systems.doc[IDDOC_CN_RESIDENT], "urn:oid:2.16.156");
+	assert_string_equal(o->systems.doc[IDDOC_PASSPORT], "https://p.example/id/passport");
+	assert_string_equal(o->systems.record, "https://p.example/record");
+
+	/* Sync is off by default. */
+	config_defaults(&c);
+	assert_string_equal(c.sync.url, "");
+	assert_int_equal(c.sync.mode, SYNC_MODE_BATCH);
+}
+
 static void test_bad_lines(void **state)
 {
 	(void)state;
@@ -117,9 +155,18 @@ static void test_bad_lines(void **state)
 	    {"[weather]\nsun = yes\n", ":2: sun: unknown key in this section"},
 	    {"[printer]\npaper_mm = 57\n", ":2: paper_mm: want 58 or 80"},
 	    {"[scanner]\ngs_substitute = ab\n", ":2: gs_substitute: want one printable"},
-	    {"[display]\nfont_index = x\n", ":2: font_index: want a face index"},
+	    {"[display]\nfont_index = x\n", ":2: font_index: want a whole number 0-15"},
 	    {"[fridges]\n1-2 = a-fridge-name-too-long\n", ":2: 1-2: want PORT = FRIDGE"},
 	    {"[sim]\ncards =\n", ":2: cards: want a path"},
+	    {"[sync]\nurl = ftp://x\n", ":2: url: want an http:// or https:// URL"},
+	    {"[sync]\nmode = stream\n", ":2: mode: want batch or transaction"},
+	    {"[sync]\nbundle_size = 0\n", ":2: bundle_size: want a whole number 1-500"},
+	    {"[sync]\ngzip = maybe\n", ":2: gzip: want yes or no"},
+	    {"[sync]\nauth = basic\n", ":2: auth: want none, bearer or client_credentials"},
+	    {"[sync]\nproxy = x\n", ":2: proxy: unknown key in this section"},
+	    {"[identifiers]\nbase = nope\n", ":2: base: want a URI ending in / or :"},
+	    {"[identifiers]\nlibrary-card = x:\n", ":2: library-card: want base or a document"},
+	    {"[identifiers]\npassport = a b\n", ":2: passport: want a URI without spaces"},
 	    {"[devices]\nmode usb\n", ":2: not an INI line"},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -203,6 +250,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults_without_file),
 	    cmocka_unit_test(test_every_key),
+	    cmocka_unit_test(test_sync_keys),
 	    cmocka_unit_test(test_bad_lines),
 	    cmocka_unit_test(test_shipped_file),
 	    cmocka_unit_test(test_udev_rules_cover_defaults),
