@@ -327,11 +327,40 @@ static const char step4_sql[] =
     " CHECK (kind <> 'jwks' OR iss <> '')"
     ") STRICT;";
 
+/*
+ * Step 5: what the platform knows of the residents expected at the next
+ * stops (store_history.h). expected: residents by identity document, with
+ * the pull cursor (the newest platform lastUpdated seen for them).
+ * platform_dose: a dose the platform holds, once per platform id; dose_id
+ * is the history dose made from it once the resident is registered.
+ */
+static const char step5_sql[] =
+    "CREATE TABLE expected ("
+    " doc_type TEXT NOT NULL,"
+    " doc_number TEXT NOT NULL,"
+    " cursor TEXT NOT NULL DEFAULT '',"
+    " added_at INTEGER NOT NULL,"
+    " PRIMARY KEY (doc_type, doc_number)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE platform_dose ("
+    " server_id TEXT PRIMARY KEY NOT NULL,"
+    " doc_type TEXT NOT NULL,"
+    " doc_number TEXT NOT NULL,"
+    " product TEXT NOT NULL CHECK (product <> ''),"
+    " lot TEXT NOT NULL,"
+    " dose_number INTEGER NOT NULL CHECK (dose_number >= 0),"
+    " given_on TEXT NOT NULL CHECK (date(given_on) IS given_on),"
+    " dose_id TEXT REFERENCES dose (id),"
+    " pulled_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX platform_dose_doc ON platform_dose (doc_type, doc_number);";
+
 const struct store_migration store_migrations[] = {
     {1, "meta, outbox, audit", step1_sql, store_meta_bootstrap},
     {2, "domain tables", step2_sql, NULL},
     {3, "print jobs", step3_sql, NULL},
     {4, "certificates and trusted keys", step4_sql, NULL},
+    {5, "platform histories of expected residents", step5_sql, NULL},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -9,6 +9,7 @@
 
 #include "store_audit.h"
 #include "store_id.h"
+#include "store_history.h"
 #include "store_int.h"
 #include "store_outbox.h"
 #include "vbdate.h"
@@ -150,7 +151,8 @@ int store_person_add(struct store *st, struct person *p, const char *actor, int6
 		 has_proxy ? p->registered_by : "", has_proxy ? " relationship=" : "",
 		 has_proxy ? p->relationship : "");
 	if ((rc = store_outbox_add(st, "patient", id, now)) ||
-	    (rc = store_audit_append(st, now, actor, "person.add", id, detail)))
+	    (rc = store_audit_append(st, now, actor, "person.add", id, detail)) ||
+	    (rc = store_history_import(st, id, p->doc.type, p->doc.number, now, NULL)))
 		goto out;
 	memcpy(p->id, id, sizeof(id));
 out:
