@@ -30,6 +30,7 @@ import {
   globalSchema,
   matchesSearchRequest,
   splitSearchOnComma,
+  tryGetDataType,
 } from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
 
@@ -43,9 +44,8 @@ export function identifiersOf(resource) {
 }
 
 // Index keys of a resource: its identifiers as system|value (i:) and as the
-// values a token without system can match (v:: the value and type.text), its
-// references by the top-level element holding them (r:patient:Patient/1) and
-// wherever they are (r:*:Patient/1).
+// values a token without system can match (v:: the value and type.text), and
+// the references of its top-level Reference elements (r:patient:Patient/1).
 function indexKeys(resource) {
   const keys = new Set();
   for (const identifier of [resource.identifier ?? []].flat()) {
@@ -54,33 +54,28 @@ function indexKeys(resource) {
     if (typeof type?.text === 'string') keys.add(`v:${lower(type.text)}`);
     if (system && typeof value === 'string') keys.add(`i:${lower(system)}|${lower(value)}`);
   }
-  const walk = (node, element) => {
-    if (Array.isArray(node)) node.forEach((item) => walk(item, element));
-    else if (node && typeof node === 'object') {
-      if (typeof node.reference === 'string') {
-        keys.add(`r:*:${node.reference}`);
-        if (element) keys.add(`r:${element}:${node.reference}`);
-      }
-      for (const value of Object.values(node)) walk(value, undefined);
+  for (const [element, value] of Object.entries(resource)) {
+    for (const item of [value].flat()) {
+      if (typeof item?.reference === 'string') keys.add(`r:${element}:${item.reference}`);
     }
-  };
-  for (const [element, value] of Object.entries(resource)) walk(value, element);
+  }
   return [...keys];
 }
 
 // How the index answers one search filter: the keys holding every match,
 // and whether they hold only matches (exact) or need Medplum's check; or
-// undefined when the index cannot answer it.
+// undefined when the index cannot answer it. Only parameters whose FHIRPath
+// for this type is one top-level element are indexed: `identifier`
+// (Identifier) and Reference elements such as Immunization.patient.
 function lookup(resourceType, filter) {
   const param = globalSchema.types[resourceType]?.searchParams?.[filter.code];
   if (!param || filter.operator !== Operator.EQUALS) return undefined;
-  // The parameter's FHIRPath terms for this type; one `Type.element` makes
-  // the element's keys exact.
   const own = param.expression?.split('|').map((term) => term.trim()).filter((term) => term.startsWith(resourceType + '.'));
-  const element = own?.length === 1 && /^\w+$/.test(own[0].slice(resourceType.length + 1)) ? own[0].slice(resourceType.length + 1) : undefined;
+  const element = own?.length === 1 ? own[0].slice(resourceType.length + 1) : '';
+  const types = tryGetDataType(resourceType)?.elements?.[element]?.type?.map((t) => t.code) ?? [];
   const values = splitSearchOnComma(filter.value);
-  if (param.type === 'reference') {
-    return { keys: values.map((v) => `r:${element ?? '*'}:${v}`), exact: Boolean(element) };
+  if (param.type === 'reference' && types.length && types.every((t) => t === 'Reference')) {
+    return { keys: values.map((v) => `r:${element}:${v}`), exact: true };
   }
   if (param.type !== 'token' || element !== 'identifier') return undefined;
   const keys = [];

@@ -1,11 +1,12 @@
 #!/bin/bash
 # Self-test of the FHIR test platform: starts its own server.mjs (and
 # shaper.mjs) on free ports with a temporary data folder, checks the contract
-# the sync tests rely on (idempotent conditional create, percent-encoding,
-# Medplum's strict-transaction limit, rollback, gzip, OAuth2, validation,
-# platform refusals, faults, the journal across kill -9, identifier index
-# speed, the shaper's bytes and delays), prints one line per check and the
-# count, and exits 1 when a check fails. Needs curl, jq and gzip, and
+# the sync tests rely on (the index agrees with Medplum's scan, idempotent
+# conditional create, percent-encoding, Medplum's strict-transaction limit,
+# rollback, unknown search parameters, gzip, OAuth2, validation, platform
+# refusals, faults, the journal across kill -9, identifier index speed, the
+# shaper's bytes and delays), prints one line per check and the count, and
+# exits 1 when a check fails. Needs curl, jq and gzip, and
 # `npm ci --prefix tests/platform`.
 set -uo pipefail
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -59,7 +60,7 @@ base=http://127.0.0.1:$port/fhir/R4
 admin=http://127.0.0.1:$port/_admin
 
 fhir() {
-	curl -sS -H 'Authorization: Bearer test-token' -H 'Content-Type: application/fhir+json' "$@"
+	curl -sS --max-time 120 -H 'Authorization: Bearer test-token' -H 'Content-Type: application/fhir+json' "$@"
 }
 post() { fhir -X POST --data-binary @- "$base"; }
 stats() { curl -sS "$admin/stats" | jq -cr "$1"; }
@@ -84,6 +85,11 @@ immunization_entry() {
 		ifNoneExist: ("identifier=urn:test:imm%7C" + (.identifier[0].value | @uri))}}'
 }
 statuses() { jq -r '[.entry[].response.status] | join(" ")'; }
+
+# --- the index finds what Medplum's scan finds
+agree=$("$dir/run" indexcheck.mjs 2>&1)
+agreed=$?
+check "$(tr '\n' ' ' <<<"$agree")" [ "$agreed" = 0 ]
 
 # --- conditional create
 first=$(patient_entry P-1 P-1 | jq -s . | bundle | post)
