@@ -528,6 +528,10 @@ json_t *fhir_adverse_event(const struct fhir_systems *s, const struct aefi *a, c
 
 	int bad = 0;
 	json_t *ae = json_pack("{s:s}", "resourceType", "AdverseEvent");
+	/* R4 has no identifier search parameter for AdverseEvent: the record
+	 * id is also a tag, the key of its conditional create (_tag). */
+	put(ae, "meta", json_pack("{s:[{s:s,s:s}]}", "tag", "system", s->record, "code", a->id),
+	    &bad);
 	put(ae, "extension", aefi_extensions(s->aefi, a), &bad);
 	put(ae, "identifier", identifier(s->record, a->id), &bad);
 	put(ae, "actuality", json_string("actual"), &bad);

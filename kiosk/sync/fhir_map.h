@@ -152,7 +152,9 @@ json_t *fhir_deferral(const struct fhir_systems *s, const struct store_visit *v,
 		      const struct fhir_ref *patient);
 
 /*
- * AdverseEvent for *a: identifier {record, a->id}; actuality actual; event
+ * AdverseEvent for *a: meta.tag {record, a->id} (AdverseEvent has no
+ * identifier search parameter in R4, so the tag is what a conditional
+ * create finds it by); identifier {record, a->id}; actuality actual; event
  * {codings {aefi + "-symptom", name} per symptom, text the English names,
  * the "other" text included}; subject patient; date = onset; seriousness
  * Serious / Non-serious (the R4 codes are capitalised); severity

@@ -262,7 +262,10 @@ static json_t *resource_of(const struct round *r, const struct item *it, int in_
 	}
 }
 
-/* "identifier=<system>|<value>" (percent-encoded) of item i's key. */
+/* The search that finds item i's record on the platform, for its
+ * conditional create: "identifier=<system>|<value>" (percent-encoded), or
+ * for an AdverseEvent (no identifier search parameter in R4)
+ * "_tag=<system>|<value>". */
 static int if_none_exist(const struct round *r, const struct item *it, char *out, size_t cap)
 {
 	const struct fhir_systems *sys = &r->e->o.systems;
@@ -275,7 +278,7 @@ static int if_none_exist(const struct round *r, const struct item *it, char *out
 	} else {
 		snprintf(system, sizeof(system), "%s", sys->record);
 	}
-	snprintf(out, cap, "identifier=");
+	snprintf(out, cap, it->kind == K_ADVERSE_EVENT ? "_tag=" : "identifier=");
 	if (!rc)
 		rc = sync_http_pct(system, out, cap);
 	if (!rc && strlen(out) + 2 < cap)

@@ -35,21 +35,37 @@ exact() {
 	has ".counts.Patient == $(sqlite3 "$db" 'SELECT count(*) FROM person')"
 	local u
 	eval "u=\$url_$name"
-	got=$(curl -sf "${u%/fhir/R4}/_admin/identifiers?type=Immunization" |
-		jq -r 'to_entries[] | select(.key | startswith("https://vaxbus.invalid/fhir/record|")) | .key | sub(".*[|]"; "")' | sort)
+	got=$(for t in Immunization AdverseEvent; do
+		curl -sf "${u%/fhir/R4}/_admin/identifiers?type=$t" |
+			jq -r 'to_entries[] | select(.key | startswith("https://vaxbus.invalid/fhir/record|")) | .key | sub(".*[|]"; "")'
+	done | sort)
 	check "[ \"\$got\" = \"\$(local_ids)\" ]"
 }
 
-# 1. A clean run in batch mode: everything acknowledged, with the ids.
+# 1. A clean run in batch mode: everything acknowledged, with the ids;
+# besides the doses a resident registered by a proxy, a deferral and two
+# adverse events, so every kind of record is validated by the server.
 platform_start clean --port 0
 make_db clean 1 40
+export VAXBUS_NOW=2021-06-01T09:30:00+08:00
+run 0 person add --id-type cn-resident --id "$(resident_id 20150601 901)" --name 测试儿童 \
+	--sex 1 --birth 20150601 --proxy-of "$(sqlite3 "$db" 'SELECT id FROM person LIMIT 1')" \
+	--relationship child
+run 0 defer --person "$(printf '%s' "$out" | jq -r .person.id)" --reason declined --staff nurse-li
+for v in $(sqlite3 "$db" 'SELECT visit_id FROM dose LIMIT 2'); do
+	run 0 aefi add --visit "$v" --onset 2021-06-01T09:20:00+08:00 --symptoms fever,rash,other \
+		--other "dizzy" --severity moderate --action treated_on_site --note "rest" --staff nurse-li
+done
+unset VAXBUS_NOW
 conf "$dir/clean.conf" "url=$url_clean" backoff_min_s=1 backoff_max_s=2
 export VAXBUS_CONF="$dir/clean.conf"
 run 0 sync --once
-has '.acked == 80 and .failed == 0 and .pending == 0'
+has '.acked == 84 and .failed == 0 and .pending == 0'
 run 0 sync status
-has '.pending == 0 and .in_flight == 0 and .acked == 80 and .failed == 0 and .last_error == ""'
-check "[ \$(sqlite3 \"$db\" \"SELECT count(*) FROM outbox WHERE server_id NOT LIKE 'Patient/%' AND server_id NOT LIKE 'Immunization/%'\") -eq 0 ]"
+has '.pending == 0 and .in_flight == 0 and .acked == 84 and .failed == 0 and .last_error == ""'
+check "[ \$(sqlite3 \"$db\" \"SELECT count(*) FROM outbox WHERE server_id NOT LIKE 'Patient/%' AND server_id NOT LIKE 'Immunization/%' AND server_id NOT LIKE 'AdverseEvent/%'\") -eq 0 ]"
+stats clean
+has '.counts.AdverseEvent == 2 and .counts.Immunization == 41 and .counts.Patient == 41'
 exact clean
 # A second run sends nothing and the server still holds each once.
 run 0 sync --once

@@ -1200,6 +1200,9 @@ static void test_adverse_event(void **state)
 		strcpy(a.action_note, cases[i].note);
 		const struct want w[] = {
 		    {"resourceType", "AdverseEvent"},
+		    {"meta.tag[0].system", BASE "record"},
+		    {"meta.tag[0].code", AEFI_ID},
+		    {"meta.tag[1]", NULL},
 		    {"extension[0].url", BASE "CodeSystem/aefi-action"},
 		    {"extension[0].valueCode", aefi_action_name(a.action)},
 		    {"extension[1].url",
