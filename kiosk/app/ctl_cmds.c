@@ -50,6 +50,7 @@ static const struct command commands[] = {
     {"watch", NULL, ctl_cmd_watch, "print device arrivals and removals"},
     {"sync", "status", ctl_cmd_sync_status, "records waiting for the platform, refused ones"},
     {"sync", "retry", ctl_cmd_sync_retry, "send refused records again after a fix"},
+    {"sync", "pull", ctl_cmd_sync_pull, "pull expected residents' histories and recalls"},
     {"sync", NULL, ctl_cmd_sync, "send the queued records to the platform"},
     {"demo", NULL, ctl_cmd_demo, "walk through a day on the bus"},
 };

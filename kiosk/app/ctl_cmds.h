@@ -45,6 +45,7 @@ int ctl_cmd_watch(struct ctl *c, int argc, char **argv);
 int ctl_cmd_sync(struct ctl *c, int argc, char **argv);
 int ctl_cmd_sync_status(struct ctl *c, int argc, char **argv);
 int ctl_cmd_sync_retry(struct ctl *c, int argc, char **argv);
+int ctl_cmd_sync_pull(struct ctl *c, int argc, char **argv);
 int ctl_cmd_print_test(struct ctl *c, int argc, char **argv);
 int ctl_cmd_print_text(struct ctl *c, int argc, char **argv);
 int ctl_cmd_print_ticket(struct ctl *c, int argc, char **argv);

@@ -1,8 +1,9 @@
 /*
  * ctl_sync: `sync` (send the outbox to the platform, with a progress
  * line), `sync status` (what is pending, failed, and when the platform
- * last answered) and `sync retry` (send quarantined records again once
- * the cause is fixed).
+ * last answered), `sync retry` (send quarantined records again once the
+ * cause is fixed) and `sync pull` (histories of the expected residents,
+ * recalled lots).
  */
 #include <inttypes.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "ctl.h"
 #include "ctl_cmds.h"
 #include "store.h"
+#include "store_history.h"
 #include "store_outbox.h"
 #include "sync.h"
 #include "wallclock.h"
@@ -69,6 +71,31 @@ static void nap(int64_t ms)
 		nanosleep(&tick, NULL);
 }
 
+/* Opens the store, configuration and catalog, and an engine on the
+ * platform of the configuration (or url). Returns a CTL_ code. */
+static int start_engine(struct ctl *c, const char *url, struct sync_engine **e)
+{
+	int rc;
+	if ((rc = ctl_store(c, 0)) || (rc = ctl_config(c)) || (rc = ctl_catalog(c)))
+		return rc;
+	struct sync_options o = c->cfg->sync;
+	if (url && (strlen(url) >= sizeof(o.url) ||
+		    (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))))
+		return ctl_refusef(c, "--url", "bad_url", "want an http:// or https:// URL");
+	if (url)
+		snprintf(o.url, sizeof(o.url), "%s", url);
+	if (!o.url[0])
+		return ctl_refusef(c, "url", "no_platform",
+				   "no platform URL: set [sync] url in the configuration or --url");
+	char why[200];
+	int vb = sync_engine_new(c->db_path, &o, c->cat, wallclock_now, e, why, sizeof(why));
+	if (vb == VB_EBUSY)
+		return ctl_refusef(c, "sync", "busy", "%s", why);
+	if (vb)
+		return ctl_refusef(c, "sync", "cannot_start", "%s", why);
+	return CTL_OK;
+}
+
 int ctl_cmd_sync(struct ctl *c, int argc, char **argv)
 {
 	struct ctl_opt opts[] = {
@@ -88,27 +115,10 @@ int ctl_cmd_sync(struct ctl *c, int argc, char **argv)
 	    (ctl_opt(opts, "--timeout") &&
 	     (rc = ctl_int(c, "--timeout", ctl_opt(opts, "--timeout"), 1, 7 * 86400, &timeout_s))))
 		return rc;
-	if ((rc = ctl_store(c, 0)) || (rc = ctl_config(c)) || (rc = ctl_catalog(c)))
-		return rc;
-	struct sync_options o = c->cfg->sync;
-	const char *url = ctl_opt(opts, "--url");
-	if (url && (strlen(url) >= sizeof(o.url) ||
-		    (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))))
-		return ctl_refusef(c, "--url", "bad_url", "want an http:// or https:// URL");
-	if (url)
-		snprintf(o.url, sizeof(o.url), "%s", url);
-	if (!o.url[0])
-		return ctl_refusef(c, "url", "no_platform",
-				   "no platform URL: set [sync] url in the configuration or --url");
-
 	struct sync_engine *e = NULL;
-	char why[200];
-	int vb = sync_engine_new(c->db_path, &o, c->cat, wallclock_now, &e, why, sizeof(why));
-	if (vb == VB_EBUSY)
-		return ctl_refusef(c, "sync", "busy", "%s", why);
-	if (vb)
-		return ctl_refusef(c, "sync", "cannot_start", "%s", why);
-
+	if ((rc = start_engine(c, ctl_opt(opts, "--url"), &e)))
+		return rc;
+	int vb;
 	int once = ctl_opt(opts, "--once") != NULL;
 	struct run r = {.tty = isatty(2)};
 	struct sync_progress p;
@@ -272,4 +282,77 @@ int ctl_cmd_sync_retry(struct ctl *c, int argc, char **argv)
 				  (json_int_t)(before.failed - after.failed), "pending",
 				  (json_int_t)after.pending),
 			NULL);
+}
+
+/* Adds the residents listed in path ("TYPE NUMBER" per line, # comments)
+ * to the expected list, all or none. Returns a CTL_ code. */
+static int add_expected(struct ctl *c, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return ctl_refusef(c, "--expect", "cannot_read", "cannot open the file");
+	char line[256], type[32], number[64];
+	int n = 0, rc = CTL_OK, vb = store_begin(c->st);
+	while (!vb && rc == CTL_OK && fgets(line, sizeof(line), f)) {
+		n++;
+		enum iddoc_type t;
+		struct iddoc doc;
+		struct vb_reason why;
+		char extra;
+		int k = sscanf(line, " %31s %63s %c", type, number, &extra);
+		if (k <= 0 || type[0] == '#')
+			continue;
+		if (k != 2 || iddoc_type_from_name(type, &t))
+			rc = ctl_refusef(c, "--expect", "bad_line",
+					 "line %d: want a document type and number", n);
+		else if (iddoc_validate(t, number, c->today, &doc, &why))
+			rc = ctl_refusef(c, "--expect", why.code, "line %d: %s", n, why.text);
+		else
+			vb = store_history_expect(c->st, doc.type, doc.number, c->now);
+	}
+	fclose(f);
+	if (!vb && rc == CTL_OK)
+		vb = store_commit(c->st);
+	if (vb || rc != CTL_OK)
+		store_rollback(c->st);
+	return vb ? ctl_storage(c, vb) : rc;
+}
+
+int ctl_cmd_sync_pull(struct ctl *c, int argc, char **argv)
+{
+	struct ctl_opt opts[] = {
+	    {"--expect", "FILE", "add the residents listed (TYPE NUMBER per line) first", 0, NULL},
+	    {"--url", "URL", "the platform's FHIR base URL (default: [sync] url)", 0, NULL},
+	    {NULL, NULL, NULL, 0, NULL},
+	};
+	int rc = ctl_parse(c, argc, argv, opts,
+			   "Pulls from the platform the dose histories of the residents expected\n"
+			   "at the next stops (kept for when they register on the bus) and the\n"
+			   "lots it has recalled (marked recalled on board). Each pull asks only\n"
+			   "for what changed since the last one.");
+	struct sync_engine *e = NULL;
+	if (rc || (rc = start_engine(c, ctl_opt(opts, "--url"), &e)))
+		return rc;
+	if (ctl_opt(opts, "--expect") && (rc = add_expected(c, ctl_opt(opts, "--expect")))) {
+		sync_engine_free(e);
+		return rc;
+	}
+	struct sync_pull_result r;
+	memset(&r, 0, sizeof(r));
+	int vb = sync_engine_pull(e, &r);
+	sync_engine_free(e);
+	if (vb && vb != VB_EIO)
+		return ctl_storage(c, vb);
+	json_t *o = json_pack(
+	    "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "persons", (json_int_t)r.persons,
+	    "doses_new", (json_int_t)r.doses_new, "doses_known", (json_int_t)r.doses_known,
+	    "doses_skipped", (json_int_t)r.doses_skipped, "lots_recalled",
+	    (json_int_t)r.lots_recalled, "requests", (json_int_t)r.requests, "bytes_up",
+	    (json_int_t)r.bytes_up, "bytes_down", (json_int_t)r.bytes_down);
+	if (vb) {
+		struct vb_reason why;
+		vb_reason_set(&why, "no_link", "the pull stopped: %.120s", r.last_error);
+		return ctl_refuse_with(c, "sync", &why, o);
+	}
+	return ctl_emit(c, o, NULL);
 }

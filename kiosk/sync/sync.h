@@ -136,6 +136,27 @@ int sync_engine_push(struct sync_engine *e, struct sync_progress *p, sync_progre
 /* When the next row is due (UTC seconds), or INT64_MAX when none waits. */
 int64_t sync_engine_next_attempt(struct sync_engine *e);
 
+/* What a pull found. */
+struct sync_pull_result {
+	int64_t persons;       /* expected residents asked for */
+	int64_t doses_new;     /* platform doses kept for the first time */
+	int64_t doses_known;   /* kept before, or made on this bus */
+	int64_t doses_skipped; /* not done, a vaccine not in the catalog, no resident */
+	int64_t lots_recalled; /* lots on board newly marked recalled */
+	int64_t requests, bytes_up, bytes_down;
+	char last_error[SYNC_ERROR_CAP]; /* "" unless the link failed */
+};
+
+/*
+ * Pulls, incrementally (a cursor per resident, one for recalls): the dose
+ * histories of the expected residents (store_history.h), kept for when
+ * they register, and the lots the platform recalls (inactive Medications
+ * by batch.lotNumber), marked recalled on board. *r accumulates (caller
+ * zeroes it). Returns VB_OK; VB_EIO when the link failed (what came is
+ * kept; r->last_error says why); or a storage error.
+ */
+int sync_engine_pull(struct sync_engine *e, struct sync_pull_result *r);
+
 /* What the screen and `vaxbusctl sync status` show, read from the
  * database (any connection; no engine needed). */
 struct sync_status {

@@ -1,0 +1,357 @@
+/*
+ * sync_pull: what the bus needs from the platform before it leaves
+ * coverage (sync.h): the dose histories of the residents expected at the
+ * next stops, and the lots the platform has recalled.
+ *
+ * Histories: the expected residents go in groups of PULL_GROUP with the
+ * same cursor, one search each:
+ *   Immunization?patient.identifier=S|N,S|N,...&_include=Immunization:patient
+ *     &_lastUpdated=ge<cursor - overlap>&_count=100
+ * following the "next" links. Recalls: Medication?status=inactive with the
+ * same kind of cursor, kept in meta. A cursor is the newest lastUpdated
+ * seen, taken back by PULL_OVERLAP_S at query time: a platform may commit
+ * records out of lastUpdated order, so a bare timestamp cursor would skip
+ * some; the overlap re-reads a few, and each is kept once (by platform id).
+ */
+#define _DEFAULT_SOURCE /* timegm */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "stock.h"
+#include "store_history.h"
+#include "store_lot.h"
+#include "store_meta.h"
+#include "store_visit.h"
+#include "sync_int.h"
+#include "vb_error.h"
+
+#define PULL_GROUP	20
+#define PULL_OVERLAP_S	300
+#define PULL_MAX_PAGES	1000
+#define META_MED_CURSOR "sync_cursor_medication"
+
+struct pull {
+	struct sync_engine *e;
+	struct sync_pull_result *r;
+	struct store_expected group[PULL_GROUP];
+	char newest[PULL_GROUP][STORE_HISTORY_CURSOR_SIZE];
+	size_t n;
+};
+
+/* "YYYY-MM-DDTHH:MM:SS[.fff]Z" minus PULL_OVERLAP_S, as "…Z" into out; ""
+ * stays "". */
+static void cursor_back(const char *cursor, char *out, size_t cap)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	out[0] = '\0';
+	if (!cursor[0] || sscanf(cursor, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+				 &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm) - PULL_OVERLAP_S;
+	gmtime_r(&t, &tm);
+	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The string member key of o, or "" (never NULL). */
+static const char *str(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : "";
+}
+
+static const char *last_updated(json_t *res)
+{
+	const char *s =
+	    json_string_value(json_object_get(json_object_get(res, "meta"), "lastUpdated"));
+	return s && strlen(s) < STORE_HISTORY_CURSOR_SIZE ? s : "";
+}
+
+static void newer(char *keep, const char *t)
+{
+	if (strcmp(t, keep) > 0) /* ISO 8601 UTC sorts as text */
+		snprintf(keep, STORE_HISTORY_CURSOR_SIZE, "%s", t);
+}
+
+/* GETs path_query (or a next link) into *ans. VB_OK with a 200 searchset,
+ * VB_EIO (r->last_error says why), VB_ENOMEM. */
+static int search(struct sync_engine *e, struct sync_pull_result *r, const char *path_query,
+		  json_t **ans)
+{
+	struct sync_http_reply rep;
+	int rc = sync_http_get(e->http, path_query, &rep);
+	r->requests++;
+	r->bytes_up += rep.bytes_up;
+	r->bytes_down += rep.bytes_down;
+	*ans = NULL;
+	if (rc == VB_EIO)
+		snprintf(r->last_error, sizeof(r->last_error), "%s", rep.error);
+	if (!rc && rep.status != 200) {
+		snprintf(r->last_error, sizeof(r->last_error), "HTTP %ld on a search", rep.status);
+		rc = VB_EIO;
+	}
+	if (!rc && !(*ans = json_loads(rep.body, 0, NULL))) {
+		snprintf(r->last_error, sizeof(r->last_error), "the search answer is not JSON");
+		rc = VB_EIO;
+	}
+	sync_http_reply_cleanup(&rep);
+	sync_engine_note(e, rc == VB_OK, rc ? r->last_error : NULL, e->clock());
+	return rc == VB_EINVAL ? VB_EIO : rc;
+}
+
+/* The "next" link of a searchset, or NULL. */
+static const char *next_link(json_t *bundle)
+{
+	size_t i;
+	json_t *l;
+	json_array_foreach(json_object_get(bundle, "link"), i, l)
+	{
+		if (strcmp(str(l, "relation"), "next") == 0)
+			return json_string_value(json_object_get(l, "url"));
+	}
+	return NULL;
+}
+
+/* Which expected resident of the group Patient pat (an included resource)
+ * is, by its document identifier; -1 if none. */
+static int member_of(const struct pull *pl, json_t *pat)
+{
+	const struct fhir_systems *sys = &pl->e->o.systems;
+	size_t i;
+	json_t *id;
+	json_array_foreach(json_object_get(pat, "identifier"), i, id)
+	{
+		const char *s = json_string_value(json_object_get(id, "system"));
+		const char *v = json_string_value(json_object_get(id, "value"));
+		for (size_t k = 0; s && v && k < pl->n; k++)
+			if (strcmp(s, sys->doc[pl->group[k].doc_type]) == 0 &&
+			    strcmp(v, pl->group[k].doc_number) == 0)
+				return (int)k;
+	}
+	return -1;
+}
+
+/* Keeps the Immunizations of one page; Patients of the page say whose. */
+static int keep_page(struct pull *pl, json_t *bundle)
+{
+	struct sync_engine *e = pl->e;
+	size_t i, j;
+	json_t *ent, *pent;
+	int rc = store_begin(e->st);
+	json_array_foreach(json_object_get(bundle, "entry"), i, ent)
+	{
+		json_t *res = json_object_get(ent, "resource");
+		struct fhir_dose d;
+		if (rc)
+			break;
+		if (strcmp(str(res, "resourceType"), "Immunization") != 0)
+			continue;
+		if (fhir_dose_read(&e->o.systems, e->cat, res, &d, NULL)) {
+			pl->r->doses_skipped++;
+			continue;
+		}
+		struct store_dose mine;
+		if (d.record_id[0] && store_dose_get(e->st, d.record_id, &mine) == VB_OK) {
+			pl->r->doses_known++; /* made on this bus */
+			continue;
+		}
+		int who = -1;
+		json_array_foreach(json_object_get(bundle, "entry"), j, pent)
+		{
+			json_t *p = json_object_get(pent, "resource");
+			const char *pid = json_string_value(json_object_get(p, "id"));
+			char ref[160];
+			if (who >= 0 || !pid || strcmp(str(p, "resourceType"), "Patient") != 0)
+				continue;
+			snprintf(ref, sizeof(ref), "Patient/%s", pid);
+			if (strcmp(ref, d.patient) == 0)
+				who = member_of(pl, p);
+		}
+		if (who < 0) {
+			pl->r->doses_skipped++;
+			continue;
+		}
+		struct store_platform_dose pd;
+		memset(&pd, 0, sizeof(pd));
+		snprintf(pd.server_id, sizeof(pd.server_id), "%s", d.server_id);
+		pd.doc_type = pl->group[who].doc_type;
+		snprintf(pd.doc_number, sizeof(pd.doc_number), "%s", pl->group[who].doc_number);
+		snprintf(pd.product, sizeof(pd.product), "%s", d.product);
+		snprintf(pd.lot, sizeof(pd.lot), "%s", d.lot);
+		pd.dose_number = d.dose_number;
+		pd.given_on = d.given_on;
+		rc = store_history_add(e->st, &pd, e->clock());
+		if (rc == VB_EEXIST) {
+			pl->r->doses_known++;
+			rc = VB_OK;
+		} else if (rc == VB_OK) {
+			pl->r->doses_new++;
+		}
+		newer(pl->newest[who], last_updated(res));
+	}
+	if (!rc)
+		rc = store_commit(e->st);
+	if (rc)
+		store_rollback(e->st);
+	return rc;
+}
+
+/* One group: the search, its pages, then the cursors. */
+static int pull_group(struct pull *pl)
+{
+	struct sync_engine *e = pl->e;
+	char q[8192] = "Immunization?patient.identifier=", since[STORE_HISTORY_CURSOR_SIZE];
+	int rc = VB_OK;
+	for (size_t k = 0; k < pl->n && !rc; k++) {
+		if (k)
+			strcat(q, ",");
+		rc = sync_http_pct(e->o.systems.doc[pl->group[k].doc_type], q, sizeof(q));
+		if (!rc && strlen(q) + 2 < sizeof(q))
+			strcat(q, "|");
+		if (!rc)
+			rc = sync_http_pct(pl->group[k].doc_number, q, sizeof(q));
+		memcpy(pl->newest[k], pl->group[k].cursor, sizeof(pl->newest[k]));
+	}
+	cursor_back(pl->group[0].cursor, since, sizeof(since));
+	size_t len = strlen(q);
+	int w = snprintf(q + len, sizeof(q) - len, "&_include=Immunization:patient&_count=100%s%s",
+			 since[0] ? "&_lastUpdated=ge" : "", since);
+	if (rc || w < 0 || (size_t)w >= sizeof(q) - len)
+		return rc ? rc : VB_ERANGE;
+	json_t *page = NULL;
+	rc = search(e, pl->r, q, &page);
+	for (int pages = 0; !rc && page && pages < PULL_MAX_PAGES; pages++) {
+		rc = keep_page(pl, page);
+		const char *next = rc ? NULL : next_link(page);
+		json_t *more = NULL;
+		if (next)
+			rc = search(e, pl->r, next, &more);
+		json_decref(page);
+		page = more;
+	}
+	json_decref(page);
+	for (size_t k = 0; k < pl->n && !rc; k++)
+		if (strcmp(pl->newest[k], pl->group[k].cursor) != 0)
+			rc = store_history_set_cursor(e->st, pl->group[k].doc_type,
+						      pl->group[k].doc_number, pl->newest[k]);
+	pl->r->persons += (int64_t)pl->n;
+	return rc;
+}
+
+struct list {
+	struct store_expected *v;
+	size_t n, cap;
+};
+
+static int on_expected(void *arg, const struct store_expected *x)
+{
+	struct list *l = arg;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct store_expected *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return VB_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *x;
+	return 0;
+}
+
+/* The expected residents (by cursor) in groups of the same cursor. */
+static int pull_histories(struct sync_engine *e, struct sync_pull_result *r)
+{
+	struct list l = {NULL, 0, 0};
+	struct pull *pl = calloc(1, sizeof(*pl));
+	int rc = pl ? store_history_expected(e->st, on_expected, &l) : VB_ENOMEM;
+	for (size_t i = 0; !rc && i < l.n;) {
+		memset(pl, 0, sizeof(*pl));
+		pl->e = e;
+		pl->r = r;
+		while (i < l.n && pl->n < PULL_GROUP &&
+		       (pl->n == 0 || strcmp(l.v[i].cursor, pl->group[0].cursor) == 0))
+			pl->group[pl->n++] = l.v[i++];
+		rc = pull_group(pl);
+	}
+	free(pl);
+	free(l.v);
+	return rc;
+}
+
+/* Marks recalled the lots on board that the platform lists as inactive
+ * Medications (batch.lotNumber). */
+static int keep_recalls(struct sync_engine *e, struct sync_pull_result *r, json_t *bundle,
+			char *newest)
+{
+	size_t i;
+	json_t *ent;
+	int rc = store_begin(e->st);
+	json_array_foreach(json_object_get(bundle, "entry"), i, ent)
+	{
+		json_t *res = json_object_get(ent, "resource");
+		const char *lot =
+		    json_string_value(json_object_get(json_object_get(res, "batch"), "lotNumber"));
+		struct stock_lot l;
+		size_t marked = 0;
+		if (rc)
+			break;
+		newer(newest, last_updated(res));
+		if (!lot || strcmp(str(res, "status"), "inactive") != 0)
+			continue;
+		int lr = store_lot_get(e->st, lot, &l);
+		if (lr == VB_ENOTFOUND || (!lr && l.recalled))
+			continue;
+		if ((rc = lr))
+			break;
+		char detail[200];
+		snprintf(detail, sizeof(detail), "platform=Medication/%.100s", str(res, "id"));
+		stock_recall(&l, 1, l.lot, NULL, &marked);
+		if ((rc = store_lot_save(e->st, &l, "platform", "lot.recall", detail, e->clock())))
+			break;
+		r->lots_recalled++;
+	}
+	if (!rc)
+		rc = store_commit(e->st);
+	if (rc)
+		store_rollback(e->st);
+	return rc;
+}
+
+static int pull_recalls(struct sync_engine *e, struct sync_pull_result *r)
+{
+	char cursor[STORE_HISTORY_CURSOR_SIZE] = "", since[STORE_HISTORY_CURSOR_SIZE], q[160];
+	if (store_meta_get(e->st, META_MED_CURSOR, cursor, sizeof(cursor)))
+		cursor[0] = '\0';
+	char newest[STORE_HISTORY_CURSOR_SIZE];
+	snprintf(newest, sizeof(newest), "%s", cursor);
+	cursor_back(cursor, since, sizeof(since));
+	snprintf(q, sizeof(q), "Medication?status=inactive&_count=100%s%s",
+		 since[0] ? "&_lastUpdated=ge" : "", since);
+	json_t *page = NULL;
+	int rc = search(e, r, q, &page);
+	for (int pages = 0; !rc && page && pages < PULL_MAX_PAGES; pages++) {
+		rc = keep_recalls(e, r, page, newest);
+		const char *next = rc ? NULL : next_link(page);
+		json_t *more = NULL;
+		if (next)
+			rc = search(e, r, next, &more);
+		json_decref(page);
+		page = more;
+	}
+	json_decref(page);
+	if (!rc && strcmp(newest, cursor) != 0)
+		rc = store_meta_set(e->st, META_MED_CURSOR, newest);
+	return rc;
+}
+
+int sync_engine_pull(struct sync_engine *e, struct sync_pull_result *r)
+{
+	int rc = pull_histories(e, r);
+	if (!rc)
+		rc = pull_recalls(e, r);
+	return rc;
+}
