@@ -4,10 +4,11 @@
  * next stops, and the lots the platform has recalled.
  *
  * Histories: the expected residents go in groups of PULL_GROUP with the
- * same cursor, one search each:
- *   Immunization?patient.identifier=S|N,S|N,...&_include=Immunization:patient
- *     &_lastUpdated=ge<cursor - overlap>&_count=100
- * following the "next" links. Recalls: Medication?status=inactive with the
+ * same cursor, two searches each (following "next" links):
+ *   Patient?identifier=S|N,S|N,...
+ *   Immunization?patient=Patient/a,Patient/b,...&_lastUpdated=ge<cursor>
+ * (plain searches every FHIR server has; chained ones and _include are
+ * not everywhere). Recalls: Medication?status=inactive with the
  * same kind of cursor, kept in meta. A cursor is the newest lastUpdated
  * seen, taken back by PULL_OVERLAP_S at query time: a platform may commit
  * records out of lastUpdated order, so a bare timestamp cursor would skip
@@ -38,6 +39,7 @@ struct pull {
 	struct store_expected group[PULL_GROUP];
 	char newest[PULL_GROUP][STORE_HISTORY_CURSOR_SIZE];
 	size_t n;
+	json_t *patients; /* "Patient/<id>" -> index in group */
 };
 
 /* "YYYY-MM-DDTHH:MM:SS[.fff]Z" minus PULL_OVERLAP_S, as "…Z" into out; ""
@@ -135,12 +137,13 @@ static int member_of(const struct pull *pl, json_t *pat)
 	return -1;
 }
 
-/* Keeps the Immunizations of one page; Patients of the page say whose. */
-static int keep_page(struct pull *pl, json_t *bundle)
+/* Keeps the Immunizations of one page of a search by patient. */
+static int keep_doses(void *arg, json_t *bundle)
 {
+	struct pull *pl = arg;
 	struct sync_engine *e = pl->e;
-	size_t i, j;
-	json_t *ent, *pent;
+	size_t i;
+	json_t *ent;
 	int rc = store_begin(e->st);
 	json_array_foreach(json_object_get(bundle, "entry"), i, ent)
 	{
@@ -159,18 +162,8 @@ static int keep_page(struct pull *pl, json_t *bundle)
 			pl->r->doses_known++; /* made on this bus */
 			continue;
 		}
-		int who = -1;
-		json_array_foreach(json_object_get(bundle, "entry"), j, pent)
-		{
-			json_t *p = json_object_get(pent, "resource");
-			const char *pid = json_string_value(json_object_get(p, "id"));
-			char ref[160];
-			if (who >= 0 || !pid || strcmp(str(p, "resourceType"), "Patient") != 0)
-				continue;
-			snprintf(ref, sizeof(ref), "Patient/%s", pid);
-			if (strcmp(ref, d.patient) == 0)
-				who = member_of(pl, p);
-		}
+		json_t *at = json_object_get(pl->patients, d.patient);
+		int who = at ? (int)json_integer_value(at) : -1;
 		if (who < 0) {
 			pl->r->doses_skipped++;
 			continue;
@@ -200,11 +193,56 @@ static int keep_page(struct pull *pl, json_t *bundle)
 	return rc;
 }
 
-/* One group: the search, its pages, then the cursors. */
+/*
+ * Runs search path_query and calls fn for each page (following "next"
+ * links, at most PULL_MAX_PAGES). VB_OK, VB_EIO, or fn's error.
+ */
+static int each_page(struct sync_engine *e, struct sync_pull_result *r, const char *path_query,
+		     int (*fn)(void *arg, json_t *page), void *arg)
+{
+	json_t *page = NULL;
+	int rc = search(e, r, path_query, &page);
+	for (int pages = 0; !rc && page && pages < PULL_MAX_PAGES; pages++) {
+		rc = fn(arg, page);
+		const char *next = rc ? NULL : next_link(page);
+		json_t *more = NULL;
+		if (next)
+			rc = search(e, r, next, &more);
+		json_decref(page);
+		page = more;
+	}
+	json_decref(page);
+	return rc;
+}
+
+/* Maps the Patients of one page to the group's residents. */
+static int map_patients(void *arg, json_t *bundle)
+{
+	struct pull *pl = arg;
+	size_t i;
+	json_t *ent;
+	char ref[160];
+	json_array_foreach(json_object_get(bundle, "entry"), i, ent)
+	{
+		json_t *p = json_object_get(ent, "resource");
+		int who = member_of(pl, p);
+		if (who < 0 || strcmp(str(p, "resourceType"), "Patient") != 0 || !str(p, "id")[0] ||
+		    snprintf(ref, sizeof(ref), "Patient/%s", str(p, "id")) >= (int)sizeof(ref))
+			continue;
+		json_object_set_new(pl->patients, ref, json_integer(who));
+	}
+	return VB_OK;
+}
+
+/*
+ * One group: the residents' Patients by document identifier (a platform
+ * may hold several for one resident), then their Immunizations changed
+ * since the group's cursor, then the cursors.
+ */
 static int pull_group(struct pull *pl)
 {
 	struct sync_engine *e = pl->e;
-	char q[8192] = "Immunization?patient.identifier=", since[STORE_HISTORY_CURSOR_SIZE];
+	char q[8192] = "Patient?identifier=", since[STORE_HISTORY_CURSOR_SIZE];
 	int rc = VB_OK;
 	for (size_t k = 0; k < pl->n && !rc; k++) {
 		if (k)
@@ -216,24 +254,36 @@ static int pull_group(struct pull *pl)
 			rc = sync_http_pct(pl->group[k].doc_number, q, sizeof(q));
 		memcpy(pl->newest[k], pl->group[k].cursor, sizeof(pl->newest[k]));
 	}
-	cursor_back(pl->group[0].cursor, since, sizeof(since));
-	size_t len = strlen(q);
-	int w = snprintf(q + len, sizeof(q) - len, "&_include=Immunization:patient&_count=100%s%s",
-			 since[0] ? "&_lastUpdated=ge" : "", since);
-	if (rc || w < 0 || (size_t)w >= sizeof(q) - len)
-		return rc ? rc : VB_ERANGE;
-	json_t *page = NULL;
-	rc = search(e, pl->r, q, &page);
-	for (int pages = 0; !rc && page && pages < PULL_MAX_PAGES; pages++) {
-		rc = keep_page(pl, page);
-		const char *next = rc ? NULL : next_link(page);
-		json_t *more = NULL;
-		if (next)
-			rc = search(e, pl->r, next, &more);
-		json_decref(page);
-		page = more;
+	if (!rc && strlen(q) + 12 < sizeof(q))
+		strcat(q, "&_count=100");
+	if (!(pl->patients = json_object()))
+		return VB_ENOMEM;
+	if (!rc)
+		rc = each_page(e, pl->r, q, map_patients, pl);
+
+	/* Their doses: Immunization?patient=Patient/a,Patient/b... */
+	const char *ref;
+	json_t *v;
+	size_t len = (size_t)snprintf(q, sizeof(q), "Immunization?patient=");
+	json_object_foreach(pl->patients, ref, v)
+	{
+		if (rc)
+			break;
+		if (len + strlen(ref) + 2 >= sizeof(q))
+			rc = VB_ERANGE;
+		else
+			len += (size_t)snprintf(q + len, sizeof(q) - len, "%s%s",
+						q[len - 1] == '=' ? "" : ",", ref);
 	}
-	json_decref(page);
+	cursor_back(pl->group[0].cursor, since, sizeof(since));
+	int w = snprintf(q + len, sizeof(q) - len, "&_count=100%s%s",
+			 since[0] ? "&_lastUpdated=ge" : "", since);
+	if (!rc && (w < 0 || (size_t)w >= sizeof(q) - len))
+		rc = VB_ERANGE;
+	if (!rc && json_object_size(pl->patients))
+		rc = each_page(e, pl->r, q, keep_doses, pl);
+	json_decref(pl->patients);
+	pl->patients = NULL;
 	for (size_t k = 0; k < pl->n && !rc; k++)
 		if (strcmp(pl->newest[k], pl->group[k].cursor) != 0)
 			rc = store_history_set_cursor(e->st, pl->group[k].doc_type,
@@ -284,9 +334,16 @@ static int pull_histories(struct sync_engine *e, struct sync_pull_result *r)
 
 /* Marks recalled the lots on board that the platform lists as inactive
  * Medications (batch.lotNumber). */
-static int keep_recalls(struct sync_engine *e, struct sync_pull_result *r, json_t *bundle,
-			char *newest)
+struct recalls {
+	struct sync_engine *e;
+	struct sync_pull_result *r;
+	char newest[STORE_HISTORY_CURSOR_SIZE];
+};
+
+static int keep_recalls(void *arg, json_t *bundle)
 {
+	struct recalls *rl = arg;
+	struct sync_engine *e = rl->e;
 	size_t i;
 	json_t *ent;
 	int rc = store_begin(e->st);
@@ -299,7 +356,7 @@ static int keep_recalls(struct sync_engine *e, struct sync_pull_result *r, json_
 		size_t marked = 0;
 		if (rc)
 			break;
-		newer(newest, last_updated(res));
+		newer(rl->newest, last_updated(res));
 		if (!lot || strcmp(str(res, "status"), "inactive") != 0)
 			continue;
 		int lr = store_lot_get(e->st, lot, &l);
@@ -312,7 +369,7 @@ static int keep_recalls(struct sync_engine *e, struct sync_pull_result *r, json_
 		stock_recall(&l, 1, l.lot, NULL, &marked);
 		if ((rc = store_lot_save(e->st, &l, "platform", "lot.recall", detail, e->clock())))
 			break;
-		r->lots_recalled++;
+		rl->r->lots_recalled++;
 	}
 	if (!rc)
 		rc = store_commit(e->st);
@@ -324,27 +381,16 @@ static int keep_recalls(struct sync_engine *e, struct sync_pull_result *r, json_
 static int pull_recalls(struct sync_engine *e, struct sync_pull_result *r)
 {
 	char cursor[STORE_HISTORY_CURSOR_SIZE] = "", since[STORE_HISTORY_CURSOR_SIZE], q[160];
+	struct recalls rl = {e, r, ""};
 	if (store_meta_get(e->st, META_MED_CURSOR, cursor, sizeof(cursor)))
 		cursor[0] = '\0';
-	char newest[STORE_HISTORY_CURSOR_SIZE];
-	snprintf(newest, sizeof(newest), "%s", cursor);
+	memcpy(rl.newest, cursor, sizeof(rl.newest));
 	cursor_back(cursor, since, sizeof(since));
 	snprintf(q, sizeof(q), "Medication?status=inactive&_count=100%s%s",
 		 since[0] ? "&_lastUpdated=ge" : "", since);
-	json_t *page = NULL;
-	int rc = search(e, r, q, &page);
-	for (int pages = 0; !rc && page && pages < PULL_MAX_PAGES; pages++) {
-		rc = keep_recalls(e, r, page, newest);
-		const char *next = rc ? NULL : next_link(page);
-		json_t *more = NULL;
-		if (next)
-			rc = search(e, r, next, &more);
-		json_decref(page);
-		page = more;
-	}
-	json_decref(page);
-	if (!rc && strcmp(newest, cursor) != 0)
-		rc = store_meta_set(e->st, META_MED_CURSOR, newest);
+	int rc = each_page(e, r, q, keep_recalls, &rl);
+	if (!rc && strcmp(rl.newest, cursor) != 0)
+		rc = store_meta_set(e->st, META_MED_CURSOR, rl.newest);
 	return rc;
 }
 
