@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,9 @@
 struct sync_http {
 	struct sync_options o;
 	CURL *curl;
-	char token[SYNC_SECRET_CAP]; /* the bearer token in use, "" if none */
-	int64_t token_expires;	     /* CLOCK_MONOTONIC seconds; 0 never */
+	const atomic_int *abort_flag; /* nonzero: stop the request in progress */
+	char token[SYNC_SECRET_CAP];  /* the bearer token in use, "" if none */
+	int64_t token_expires;	      /* CLOCK_MONOTONIC seconds; 0 never */
 };
 
 struct buf {
@@ -43,6 +45,20 @@ static int64_t mono_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+/* curl's progress callback: nonzero aborts the transfer. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	const struct sync_http *h = arg;
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return h->abort_flag && atomic_load(h->abort_flag);
+}
+
+void sync_http_abort_on(struct sync_http *h, const atomic_int *flag)
+{
+	h->abort_flag = flag;
 }
 
 static size_t on_data(char *data, size_t size, size_t n, void *arg)
@@ -201,6 +217,11 @@ static int perform(struct sync_http *h, const char *url, const char *body, size_
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->o.ca_file);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	if (h->abort_flag) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	hdrs = curl_slist_append(hdrs, "Accept: application/fhir+json");
 	if (auth == AUTH_TOKEN && h->token[0]) {
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", h->token);

@@ -13,6 +13,7 @@
 #ifndef SYNC_HTTP_H
 #define SYNC_HTTP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,10 @@ int sync_http_post(struct sync_http *h, const char *path, const char *body, size
 int sync_http_get(struct sync_http *h, const char *path_query, struct sync_http_reply *r);
 
 void sync_http_reply_cleanup(struct sync_http_reply *r);
+
+/* While *flag (borrowed; NULL: never) is nonzero, requests stop at once
+ * (a transport failure, VB_EIO): how a thread is told to stop mid-request. */
+void sync_http_abort_on(struct sync_http *h, const atomic_int *flag);
 
 /*
  * Appends s to out (cap bytes) percent-encoded for a query value: every
