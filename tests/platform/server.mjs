@@ -7,13 +7,15 @@
 //
 // run server.mjs --port P --data DIR [--client ID:SECRET]... [--token T]...
 //   [--token-ttl S] [--refuse-identifier VALUE]... [--p503 F] [--preset F]
-//   [--pdelay F] [--delay-ms MS] [--seed N] [--verbose]
+//   [--pdelay F] [--delay-ms MS] [--seed N] [--tls CERT.pem:KEY.pem] [--verbose]
 // Prints `listening PORT` on stdout when ready, then logs to stderr only.
-// FHIR base: http://127.0.0.1:PORT/fhir/R4; token: POST /oauth2/token;
+// FHIR base: http://127.0.0.1:PORT/fhir/R4 (https:// with --tls); token: POST /oauth2/token;
 // admin (never faulted, no auth): GET /_admin/stats, GET /_admin/identifiers
 // ?type=T, GET /_admin/invalid, POST /_admin/faults. README.md tells more.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -49,6 +51,7 @@ const { values: opts } = parseArgs({
     pdelay: { type: 'string' },
     'delay-ms': { type: 'string' },
     seed: { type: 'string' },
+    tls: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -366,7 +369,15 @@ const replayed = await repo.start();
 const router = new FhirRouter();
 router.add('GET', 'metadata', async () => [allOk, capabilityStatement()]);
 
-const server = createServer((req, res) => handle(req, res));
+// --tls CERT:KEY serves HTTPS with that certificate chain and key (PEM).
+let server;
+if (opts.tls) {
+  const [cert, key] = opts.tls.split(':');
+  if (!cert || !key) fail('--tls: want CERT.pem:KEY.pem');
+  server = createTlsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (req, res) => handle(req, res));
+} else {
+  server = createServer((req, res) => handle(req, res));
+}
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 onStop(() => {

@@ -21,8 +21,9 @@ trap cleanup_servers EXIT
 
 # platform_start NAME [options]: waits for "listening PORT".
 platform_start() {
-	local name=$1 port_file="$dir/$1.port"
+	local name=$1 port_file="$dir/$1.port" scheme=http
 	shift
+	case " $* " in *" --tls "*) scheme=https ;; esac
 	mkdir -p "$dir/$name.data"
 	"$platform/run" server.mjs --data "$dir/$name.data" "$@" >"$dir/$name.out" 2>"$dir/$name.log" &
 	local pid=$!
@@ -31,7 +32,7 @@ platform_start() {
 		if grep -q '^listening ' "$dir/$name.out" 2>/dev/null; then
 			local port
 			port=$(sed -n 's/^listening //p' "$dir/$name.out" | head -1)
-			eval "pid_$name=$pid url_$name=http://127.0.0.1:$port/fhir/R4 port_$name=$port"
+			eval "pid_$name=$pid url_$name=$scheme://127.0.0.1:$port/fhir/R4 port_$name=$port"
 			echo "$port" >"$port_file"
 			return 0
 		fi
@@ -49,7 +50,7 @@ platform_kill() { local p; eval "p=\$pid_$1"; kill -9 "$p" 2>/dev/null; wait "$p
 stats() {
 	local u
 	eval "u=\$url_$1"
-	out=$(curl -sf "${u%/fhir/R4}/_admin/stats")
+	out=$(curl -sfk "${u%/fhir/R4}/_admin/stats") # -k: the tests' own server
 }
 
 # conf FILE KEY=VALUE...: a configuration with a [sync] section.
