@@ -66,7 +66,7 @@ struct sync_options {
 	int timeout_ms;	 /* a whole request */
 	int connect_timeout_ms;
 	int backoff_min_ms, backoff_max_ms; /* first delay after a failure, and the cap */
-	int gzip;			    /* 1: gzip request bodies (the answer always may be) */
+	int gzip; /* 1: gzip request bodies (dropped after a 415); answers may always be */
 	enum sync_auth auth;
 	char token[SYNC_SECRET_CAP];	 /* bearer */
 	char token_url[SYNC_URL_CAP];	 /* client credentials */

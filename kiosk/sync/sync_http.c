@@ -56,6 +56,11 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 	return h->abort_flag && atomic_load(h->abort_flag);
 }
 
+void sync_http_no_gzip(struct sync_http *h)
+{
+	h->o.gzip = 0;
+}
+
 void sync_http_abort_on(struct sync_http *h, const atomic_int *flag)
 {
 	h->abort_flag = flag;

@@ -54,6 +54,9 @@ int sync_http_get(struct sync_http *h, const char *path_query, struct sync_http_
 
 void sync_http_reply_cleanup(struct sync_http_reply *r);
 
+/* Stops compressing request bodies (a platform that answered 415). */
+void sync_http_no_gzip(struct sync_http *h);
+
 /* While *flag (borrowed; NULL: never) is nonzero, requests stop at once
  * (a transport failure, VB_EIO): how a thread is told to stop mid-request. */
 void sync_http_abort_on(struct sync_http *h, const atomic_int *flag);

@@ -386,6 +386,16 @@ static int send_bundle(struct round *r, const int *idx, size_t n)
 
 	struct sync_http_reply rep;
 	int rc = sync_http_post(e->http, "", body, strlen(body), &rep);
+	if (!rc && rep.status == 415 && e->o.gzip) {
+		/* The platform does not take compressed bodies: plain from now on. */
+		e->o.gzip = 0;
+		sync_http_no_gzip(e->http);
+		r->p->requests++;
+		r->p->bytes_up += rep.bytes_up;
+		r->p->bytes_down += rep.bytes_down;
+		sync_http_reply_cleanup(&rep);
+		rc = sync_http_post(e->http, "", body, strlen(body), &rep);
+	}
 	free(body);
 	r->p->requests++;
 	r->p->bytes_up += rep.bytes_up;

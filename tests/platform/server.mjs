@@ -7,7 +7,9 @@
 //
 // run server.mjs --port P --data DIR [--client ID:SECRET]... [--token T]...
 //   [--token-ttl S] [--refuse-identifier VALUE]... [--p503 F] [--preset F]
-//   [--pdelay F] [--delay-ms MS] [--seed N] [--tls CERT.pem:KEY.pem] [--verbose]
+//   [--pdelay F] [--delay-ms MS] [--seed N] [--tls CERT.pem:KEY.pem] [--no-gzip]
+//   [--verbose]
+// (--no-gzip: refuse compressed request bodies with 415, as some servers do.)
 // Prints `listening PORT` on stdout when ready, then logs to stderr only.
 // FHIR base: http://127.0.0.1:PORT/fhir/R4 (https:// with --tls); token: POST /oauth2/token;
 // admin (never faulted, no auth): GET /_admin/stats, GET /_admin/identifiers
@@ -52,6 +54,7 @@ const { values: opts } = parseArgs({
     'delay-ms': { type: 'string' },
     seed: { type: 'string' },
     tls: { type: 'string' },
+    'no-gzip': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -182,7 +185,8 @@ async function readBody(req) {
   const body = Buffer.concat(chunks);
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity') return body;
-  if (encoding !== 'gzip' && encoding !== 'x-gzip') throw new HttpError(415, `Content-Encoding ${encoding} not supported`);
+  if ((encoding !== 'gzip' && encoding !== 'x-gzip') || opts['no-gzip'])
+    throw new HttpError(415, `Content-Encoding ${encoding} not supported`);
   try {
     return gunzipSync(body, { maxOutputLength: MAX_BODY });
   } catch (err) {
