@@ -176,8 +176,11 @@ static int gzip(const char *in, size_t len, char **out, size_t *out_len)
 	return VB_OK;
 }
 
-/* Fills r's wire figures from the finished transfer. */
-static void count_bytes(CURL *c, struct sync_http_reply *r)
+/* Fills r's wire figures from the finished transfer. curl's request size
+ * counts the headers, and the body too when it went out with them (a
+ * POSTFIELDS body under 64 KiB, lib/http.c MAX_INITIAL_POST_SIZE);
+ * a larger body is sent after and counted as the upload alone. */
+static void count_bytes(CURL *c, size_t body_len, struct sync_http_reply *r)
 {
 	long req = 0, hdr = 0;
 	curl_off_t up = 0, down = 0;
@@ -185,7 +188,7 @@ static void count_bytes(CURL *c, struct sync_http_reply *r)
 	curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hdr);
 	curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up);
 	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
-	r->bytes_up += req + up;
+	r->bytes_up += req + (body_len < 65536 ? 0 : up);
 	r->bytes_down += hdr + down;
 }
 
@@ -249,7 +252,7 @@ static int perform(struct sync_http *h, const char *url, const char *body, size_
 	memset(line, 0, sizeof(line));
 
 	CURLcode cr = curl_easy_perform(c);
-	count_bytes(c, r);
+	count_bytes(c, body ? len : 0, r);
 	if (cr != CURLE_OK) {
 		snprintf(r->error, sizeof(r->error), "%s (curl %d)",
 			 b.too_big ? "answer too large" : curl_easy_strerror(cr), (int)cr);
