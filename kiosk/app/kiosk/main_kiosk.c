@@ -1,0 +1,149 @@
+/*
+ * vaxbus-kiosk: the touchscreen app.
+ *
+ * `vaxbus-kiosk [--db PATH] [--size WxH] [--fullscreen] [--script FILE
+ * [--shots DIR] [--golden DIR]]`. The database must have been made with
+ * `vaxbusctl init`; the configuration is read as vaxbusctl reads it. With
+ * --script the scenario runs headless-capable and the process exits 0 if
+ * every line held (kiosk_script.c). Otherwise the loop sleeps in
+ * SDL_WaitEventTimeout and draws only when something changed.
+ */
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_file.h"
+#include "kiosk.h"
+#include "kiosk_script.h"
+#include "store.h"
+#include "store_meta.h"
+#include "wallclock.h"
+
+struct args {
+	const char *db, *script, *shots, *golden;
+	int w, h, fullscreen;
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: vaxbus-kiosk [--db PATH] [--size WxH] [--fullscreen]\n"
+			"                    [--script FILE [--shots DIR] [--golden DIR]]\n");
+	return 2;
+}
+
+static int parse(int argc, char **argv, struct args *a)
+{
+	a->db = getenv("VAXBUS_DB");
+	if (!a->db || !*a->db)
+		a->db = "vaxbus.db";
+	a->w = 1280;
+	a->h = 800;
+	for (int i = 1; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(argv[i], "--fullscreen") == 0)
+			a->fullscreen = 1;
+		else if (!v)
+			return -1;
+		else if (strcmp(argv[i], "--db") == 0)
+			a->db = argv[++i];
+		else if (strcmp(argv[i], "--script") == 0)
+			a->script = argv[++i];
+		else if (strcmp(argv[i], "--shots") == 0)
+			a->shots = argv[++i];
+		else if (strcmp(argv[i], "--golden") == 0)
+			a->golden = argv[++i];
+		else if (strcmp(argv[i], "--size") == 0 &&
+			 sscanf(argv[++i], "%dx%d", &a->w, &a->h) == 2 && a->w >= 320 &&
+			 a->h >= 240)
+			continue;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* Opens what the kiosk stands on. 0, or 1 after saying why. */
+static int open_kiosk(const struct args *a, struct kiosk *k)
+{
+	char err[300];
+	struct vb_reason why = {0};
+	if (config_load(NULL, &k->cfg, err, sizeof(err))) {
+		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
+		return 1;
+	}
+	const char *catalog = getenv("VAXBUS_CATALOG");
+	if (!catalog || !*catalog)
+		catalog = VB_ASSETS_DIR "/vaccines/covid19-cn-2021.json";
+	if (catalog_file_load(catalog, &k->cat, err, sizeof(err))) {
+		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
+		return 1;
+	}
+	char bus[64], off[16];
+	if (store_open(a->db, &k->st, &why) ||
+	    store_meta_get(k->st, "bus_id", bus, sizeof(bus)) != VB_OK) {
+		fprintf(stderr,
+			"vaxbus-kiosk: %s: not a vaxbus database made by `vaxbusctl init`\n",
+			a->db);
+		return 1;
+	}
+	if (store_meta_get(k->st, "utc_offset_min", off, sizeof(off)) == VB_OK)
+		k->utc_offset_min = atoi(off);
+	struct ui_options o = {a->w,	      a->h,
+			       a->fullscreen, 0,
+			       k->cfg.font,   k->cfg.font_index,
+			       NULL,	      VB_ASSETS_DIR "/strings"};
+	if (ui_open(&o, &k->ui, err, sizeof(err))) {
+		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
+		return 1;
+	}
+	k->now = wallclock_now;
+	k->last_input_ms = kiosk_clock_ms(k);
+	kiosk_go(k, &kiosk_welcome);
+	return 0;
+}
+
+/* The interactive loop: touches and clicks become taps. */
+static void run(struct kiosk *k)
+{
+	for (;;) {
+		SDL_Event ev;
+		int got = SDL_WaitEventTimeout(&ev, 1000);
+		if (got && ev.type == SDL_QUIT)
+			return;
+		if (got && ev.type == SDL_MOUSEBUTTONUP) {
+			const char *id = ui_hit(k->ui, ev.button.x, ev.button.y);
+			if (id)
+				kiosk_tap(k, id);
+		} else if (got && ev.type == SDL_FINGERUP) {
+			struct ui_rect s = ui_screen(k->ui);
+			const char *id = ui_hit(k->ui, (int)(ev.tfinger.x * (float)s.w),
+						(int)(ev.tfinger.y * (float)s.h));
+			if (id)
+				kiosk_tap(k, id);
+		} else if (got && ev.type == SDL_WINDOWEVENT) {
+			k->dirty = 1;
+		}
+		kiosk_idle(k);
+		if (k->dirty)
+			kiosk_draw(k);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {0};
+	struct kiosk k;
+	memset(&k, 0, sizeof(k));
+	if (parse(argc, argv, &a))
+		return usage();
+	int rc = open_kiosk(&a, &k);
+	if (!rc)
+		rc = a.script ? (kiosk_script_run(&k, a.script, a.shots, a.golden) ? 1 : 0)
+			      : (run(&k), 0);
+	kiosk_forget(&k);
+	ui_close(k.ui);
+	store_close(k.st);
+	catalog_free(k.cat);
+	return rc;
+}
