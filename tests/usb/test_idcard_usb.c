@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <umockdev.h>
@@ -25,28 +24,16 @@
 static const struct usb_match match = {"idcard", MODEL_IDCARD_VID, MODEL_IDCARD_PID, -1, -1, -1,
 				       -1};
 
+#define HOTPLUG_MS 10000 /* for the usb layer's event thread to see a replug */
+
 struct fixture {
 	struct usbsim *sim;
 	struct model_idcard model;
 	struct usbsim_dev *dev;
 	struct usb_ctx *ctx;
 	struct idcard_reader *r;
-	/* arrivals seen by the watch, for waiting on a replug */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned arrivals;
+	struct usbsim_hotplug hp; /* for waiting on a replug */
 };
-
-static void on_watch(void *arg, int arrived, const struct usb_device_info *info)
-{
-	struct fixture *f = arg;
-	(void)info;
-	pthread_mutex_lock(&f->lock);
-	if (arrived)
-		f->arrivals++;
-	pthread_cond_broadcast(&f->cond);
-	pthread_mutex_unlock(&f->lock);
-}
 
 /* Short timings so waiting tests stay quick (the clock is real here). */
 static void fast(struct idcard_proto_config *cfg)
@@ -64,14 +51,13 @@ static struct fixture *plug(enum model_idcard_layout layout, uint16_t in_packet)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct idcard_proto_config cfg;
 	assert_non_null(f);
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
+	usbsim_hotplug_init(&f->hp);
 	f->sim = usbsim_new();
 	assert_true(umockdev_in_mock_environment());
 	model_idcard_init(&f->model, layout, in_packet);
 	f->dev = model_idcard_add(f->sim, &f->model);
 	assert_int_equal(usb_ctx_new(&match, 1, &f->ctx), DRV_OK);
-	assert_int_equal(usb_ctx_watch(f->ctx, on_watch, f), DRV_OK);
+	assert_int_equal(usb_ctx_watch(f->ctx, usbsim_hotplug_on_watch, &f->hp), DRV_OK);
 	fast(&cfg);
 	assert_int_equal(idcard_usb_open_config(f->ctx, &cfg, &f->r), DRV_OK);
 	return f;
@@ -83,8 +69,7 @@ static void unplug_all(struct fixture *f)
 	usb_ctx_free(f->ctx);
 	usbsim_free(f->sim);
 	model_idcard_cleanup(&f->model);
-	pthread_cond_destroy(&f->cond);
-	pthread_mutex_destroy(&f->lock);
+	usbsim_hotplug_cleanup(&f->hp);
 	free(f);
 }
 
@@ -214,21 +199,6 @@ static void test_silent_reader_is_busy(void **state)
 	unplug_all(f);
 }
 
-/* Waits (bounded) until the watch has seen `n` arrivals. */
-static void wait_arrivals(struct fixture *f, unsigned n)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
-	pthread_mutex_lock(&f->lock);
-	while (f->arrivals < n)
-		if (pthread_cond_timedwait(&f->cond, &f->lock, &until) != 0)
-			break;
-	unsigned got = f->arrivals;
-	pthread_mutex_unlock(&f->lock);
-	assert_true(got >= n);
-}
-
 static void test_unplug_mid_read_then_replug(void **state)
 {
 	(void)state;
@@ -237,9 +207,7 @@ static void test_unplug_mid_read_then_replug(void **state)
 		struct idcard_card c, sentinel;
 		memset(&c, 0x2A, sizeof(c));
 		sentinel = c;
-		pthread_mutex_lock(&f->lock);
-		unsigned arrived = f->arrivals;
-		pthread_mutex_unlock(&f->lock);
+		unsigned arrived = usbsim_hotplug_arrived(&f->hp);
 		model_idcard_set_state(&f->model, MODEL_IDCARD_UNPLUG_AT_READ);
 		assert_int_equal(idcard_reader_read(f->r, &c, 0), DRV_ENODEV);
 		assert_int_equal(idcard_reader_status(f->r)->why, IDCARD_WHY_UNPLUGGED);
@@ -249,7 +217,7 @@ static void test_unplug_mid_read_then_replug(void **state)
 		assert_int_equal(idcard_reader_read(f->r, &c, 0), DRV_ENODEV);
 		/* back in: the same reader object reads again */
 		usbsim_dev_replug(f->dev, 0);
-		wait_arrivals(f, arrived + 1);
+		assert_int_equal(usbsim_hotplug_wait_arrived(&f->hp, arrived + 1, HOTPLUG_MS), 0);
 		assert_int_equal(idcard_reader_read(f->r, &c, 0), DRV_OK);
 		expect_sample(&c);
 		idcard_card_wipe(&c);

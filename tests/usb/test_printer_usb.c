@@ -13,10 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <umockdev.h>
 
 #include "escpos.h"
@@ -27,8 +25,9 @@
 #include "usb.h"
 #include "usbsim.h"
 
-#define N(a)	(sizeof(a) / sizeof((a)[0]))
-#define TIMEOUT 2000
+#define N(a)	   (sizeof(a) / sizeof((a)[0]))
+#define TIMEOUT	   2000
+#define HOTPLUG_MS 10000 /* for the usb layer's event thread to see a replug */
 
 struct fixture {
 	struct usbsim *sim;
@@ -38,21 +37,8 @@ struct fixture {
 	struct printer_dev *prn;
 	struct escpos_buf job;
 	struct printer_job_progress p;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned arrivals;
+	struct usbsim_hotplug hp; /* for waiting on a replug */
 };
-
-static void on_watch(void *arg, int arrived, const struct usb_device_info *info)
-{
-	struct fixture *f = arg;
-	(void)info;
-	pthread_mutex_lock(&f->lock);
-	if (arrived)
-		f->arrivals++;
-	pthread_cond_broadcast(&f->cond);
-	pthread_mutex_unlock(&f->lock);
-}
 
 /* A 384 x rows page of pseudo-random dots, with `stray` set: row 0 then
  * holds the bytes 10 04 04 (a DLE EOT 4 the printer answers). The job:
@@ -87,8 +73,7 @@ static struct fixture *plug(int bidirectional)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
+	usbsim_hotplug_init(&f->hp);
 	f->sim = usbsim_new();
 	assert_true(umockdev_in_mock_environment());
 	model_printer_init(&f->model);
@@ -97,7 +82,7 @@ static struct fixture *plug(int bidirectional)
 	f->dev = model_printer_add(f->sim, &f->model);
 	assert_string_equal(usbsim_dev_driver(f->dev, 0), "usblp");
 	assert_int_equal(usb_ctx_new(printer_usb_matches, N(printer_usb_matches), &f->ctx), DRV_OK);
-	assert_int_equal(usb_ctx_watch(f->ctx, on_watch, f), DRV_OK);
+	assert_int_equal(usb_ctx_watch(f->ctx, usbsim_hotplug_on_watch, &f->hp), DRV_OK);
 	make_job(&f->job, 300, 0);
 	printer_job_progress_init(&f->p);
 	return f;
@@ -118,8 +103,7 @@ static void unplug_all(struct fixture *f)
 	usbsim_free(f->sim);
 	model_printer_cleanup(&f->model);
 	escpos_buf_cleanup(&f->job);
-	pthread_cond_destroy(&f->cond);
-	pthread_mutex_destroy(&f->lock);
+	usbsim_hotplug_cleanup(&f->hp);
 	free(f);
 }
 
@@ -278,28 +262,11 @@ static void test_paper_out_mid_job(void **state)
 	unplug_all(f);
 }
 
-/* Waits (bounded) until the watch has seen `n` arrivals. */
-static void wait_arrivals(struct fixture *f, unsigned n)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
-	pthread_mutex_lock(&f->lock);
-	while (f->arrivals < n)
-		if (pthread_cond_timedwait(&f->cond, &f->lock, &until) != 0)
-			break;
-	unsigned got = f->arrivals;
-	pthread_mutex_unlock(&f->lock);
-	assert_true(got >= n);
-}
-
 static void test_unplug_then_replug(void **state)
 {
 	(void)state;
 	struct fixture *f = plug_open();
-	pthread_mutex_lock(&f->lock);
-	unsigned arrived = f->arrivals;
-	pthread_mutex_unlock(&f->lock);
+	unsigned arrived = usbsim_hotplug_arrived(&f->hp);
 	model_printer_unplug_after(&f->model, 6000);
 	assert_int_equal(step(f), DRV_ENODEV);
 	assert_int_equal(f->p.done, 0);
@@ -311,7 +278,7 @@ static void test_unplug_then_replug(void **state)
 	/* Back: the same device object prints the job from its start. */
 	model_printer_clear(&f->model);
 	usbsim_dev_replug(f->dev, 0);
-	wait_arrivals(f, arrived + 1);
+	assert_int_equal(usbsim_hotplug_wait_arrived(&f->hp, arrived + 1, HOTPLUG_MS), 0);
 	assert_int_equal(step(f), PRINTER_JOB_DONE);
 	size_t longest = 0;
 	assert_int_equal(escpos_longest_command(f->job.data, f->job.len, &longest), DRV_OK);

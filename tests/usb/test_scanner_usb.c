@@ -13,10 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <umockdev.h>
 
 #include "model_scanner.h"
@@ -31,35 +29,23 @@ static const struct usb_match matches[] = {
     {"scanner", MODEL_SCANNER_VID, MODEL_SCANNER_PID_POS, -1, -1, -1, -1},
 };
 
+#define HOTPLUG_MS 10000 /* for the usb layer's event thread to see a replug */
+
 struct fixture {
 	struct usbsim *sim;
 	struct model_scanner model;
 	struct usbsim_dev *dev;
 	struct usb_ctx *ctx;
 	struct scanner_dev *s;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned arrivals;
+	struct usbsim_hotplug hp; /* for waiting on a replug */
 };
-
-static void on_watch(void *arg, int arrived, const struct usb_device_info *info)
-{
-	struct fixture *f = arg;
-	(void)info;
-	pthread_mutex_lock(&f->lock);
-	if (arrived)
-		f->arrivals++;
-	pthread_cond_broadcast(&f->cond);
-	pthread_mutex_unlock(&f->lock);
-}
 
 /* Plugs a scanner of `kind` and opens it with the defaults but gap_ms. */
 static struct fixture *plug(enum model_scanner_kind kind, int stall_report_desc, int gap_ms)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
+	usbsim_hotplug_init(&f->hp);
 	f->sim = usbsim_new();
 	assert_true(umockdev_in_mock_environment());
 	model_scanner_init(&f->model, kind);
@@ -67,7 +53,7 @@ static struct fixture *plug(enum model_scanner_kind kind, int stall_report_desc,
 	f->dev = model_scanner_add(f->sim, &f->model);
 	assert_string_equal(usbsim_dev_driver(f->dev, 0), "usbhid");
 	assert_int_equal(usb_ctx_new(matches, 2, &f->ctx), DRV_OK);
-	assert_int_equal(usb_ctx_watch(f->ctx, on_watch, f), DRV_OK);
+	assert_int_equal(usb_ctx_watch(f->ctx, usbsim_hotplug_on_watch, &f->hp), DRV_OK);
 	struct scanner_config cfg;
 	scanner_config_init(&cfg);
 	cfg.gap_ms = gap_ms;
@@ -82,8 +68,7 @@ static void unplug_all(struct fixture *f)
 	scanner_dev_free(f->s);
 	usb_ctx_free(f->ctx);
 	usbsim_free(f->sim);
-	pthread_cond_destroy(&f->cond);
-	pthread_mutex_destroy(&f->lock);
+	usbsim_hotplug_cleanup(&f->hp);
 	free(f);
 }
 
@@ -162,28 +147,11 @@ static void test_pause_mid_scan(void **state)
 	unplug_all(f);
 }
 
-/* Waits (bounded) until the watch has seen `n` arrivals. */
-static void wait_arrivals(struct fixture *f, unsigned n)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 10;
-	pthread_mutex_lock(&f->lock);
-	while (f->arrivals < n)
-		if (pthread_cond_timedwait(&f->cond, &f->lock, &until) != 0)
-			break;
-	unsigned got = f->arrivals;
-	pthread_mutex_unlock(&f->lock);
-	assert_true(got >= n);
-}
-
 static void test_unplug_mid_scan_then_replug(void **state)
 {
 	(void)state;
 	struct fixture *f = plug(MODEL_SCANNER_KEYBOARD, 0, 5000);
-	pthread_mutex_lock(&f->lock);
-	unsigned arrived = f->arrivals;
-	pthread_mutex_unlock(&f->lock);
+	unsigned arrived = usbsim_hotplug_arrived(&f->hp);
 	/* half a code arrives, then the cable is pulled */
 	type(f, "HC1:NCFOXN", 0);
 	expect_rc(f, 200, DRV_ETIMEOUT);
@@ -195,7 +163,7 @@ static void test_unplug_mid_scan_then_replug(void **state)
 	/* back in: the same device object reads again, set up again, and the
 	 * half code before the unplug is not part of the next scan */
 	usbsim_dev_replug(f->dev, 0);
-	wait_arrivals(f, arrived + 1);
+	assert_int_equal(usbsim_hotplug_wait_arrived(&f->hp, arrived + 1, HOTPLUG_MS), 0);
 	type(f, "XYZ", 1);
 	expect_scan(f, "XYZ");
 	assert_string_equal(usbsim_dev_driver(f->dev, 0), "usbfs");

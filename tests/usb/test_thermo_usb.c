@@ -9,10 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <umockdev.h>
 
 #include "model_thermo.h"
@@ -29,39 +27,8 @@ struct fixture {
 	struct model_thermo m[2];
 	struct usbsim_dev *dev[2];
 	struct usb_ctx *ctx;
-	/* hotplug events from usb_ctx_watch */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned arrived, left;
+	struct usbsim_hotplug hp; /* hotplug events from usb_ctx_watch */
 };
-
-static void on_watch(void *arg, int arrived, const struct usb_device_info *info)
-{
-	struct fixture *f = arg;
-	(void)info;
-	pthread_mutex_lock(&f->lock);
-	if (arrived)
-		f->arrived++;
-	else
-		f->left++;
-	pthread_cond_broadcast(&f->cond);
-	pthread_mutex_unlock(&f->lock);
-}
-
-/* Waits until *counter reaches n; 0 or -1 after WAIT_MS. */
-static int wait_count(struct fixture *f, unsigned *counter, unsigned n)
-{
-	struct timespec until;
-	int rc = 0;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += WAIT_MS / 1000;
-	pthread_mutex_lock(&f->lock);
-	while (*counter < n && rc == 0)
-		rc = pthread_cond_timedwait(&f->cond, &f->lock, &until);
-	int ok = *counter >= n;
-	pthread_mutex_unlock(&f->lock);
-	return ok ? 0 : -1;
-}
 
 static int setup(void **state)
 {
@@ -69,8 +36,7 @@ static int setup(void **state)
 	assert_non_null(f);
 	f->sim = usbsim_new();
 	assert_true(umockdev_in_mock_environment());
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
+	usbsim_hotplug_init(&f->hp);
 	*state = f;
 	return 0;
 }
@@ -80,8 +46,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	usb_ctx_free(f->ctx);
 	usbsim_free(f->sim);
-	pthread_cond_destroy(&f->cond);
-	pthread_mutex_destroy(&f->lock);
+	usbsim_hotplug_cleanup(&f->hp);
 	free(f);
 	return 0;
 }
@@ -96,7 +61,7 @@ static void plug(struct fixture *f, size_t n, unsigned sensors)
 	}
 	thermo_usb_match(&match, ROLE);
 	assert_int_equal(usb_ctx_new(&match, 1, &f->ctx), DRV_OK);
-	assert_int_equal(usb_ctx_watch(f->ctx, on_watch, f), DRV_OK);
+	assert_int_equal(usb_ctx_watch(f->ctx, usbsim_hotplug_on_watch, &f->hp), DRV_OK);
 }
 
 /* "1-2" from "/sys/devices/usb1/1-2" */
@@ -256,7 +221,7 @@ static void test_unplug_replug(void **state)
 	assert_int_equal(r[0].centi_c, 410);
 
 	usbsim_dev_unplug(f->dev[0]);
-	assert_int_equal(wait_count(f, &f->left, 1), 0);
+	assert_int_equal(usbsim_hotplug_wait_left(&f->hp, 1, WAIT_MS), 0);
 	assert_int_equal(thermo_dev_read(d, r, THERMO_SENSOR_MAX, &n, TIMEOUT), DRV_ENODEV);
 	assert_int_equal(thermo_dev_read(d, r, THERMO_SENSOR_MAX, &n, TIMEOUT), DRV_ENODEV);
 	assert_int_equal(n, 3);
@@ -264,7 +229,7 @@ static void test_unplug_replug(void **state)
 	unsigned before = model_thermo_requests(&f->m[0]);
 	model_thermo_set_centi(&f->m[0], 0, 1020); /* warmed up while away */
 	usbsim_dev_replug(f->dev[0], 30);	   /* a new address, as the kernel gives */
-	assert_int_equal(wait_count(f, &f->arrived, 1), 0);
+	assert_int_equal(usbsim_hotplug_wait_arrived(&f->hp, 1, WAIT_MS), 0);
 	assert_int_equal(read1(d, r), DRV_OK);
 	assert_int_equal(r[0].centi_c, 1020);
 	assert_string_equal(thermo_dev_name(d), port_of(f->dev[0]));
@@ -285,11 +250,11 @@ static void test_replug_between_reads(void **state)
 	assert_int_equal(read1(d, r), DRV_OK);
 
 	usbsim_dev_unplug(f->dev[0]);
-	assert_int_equal(wait_count(f, &f->left, 1), 0);
+	assert_int_equal(usbsim_hotplug_wait_left(&f->hp, 1, WAIT_MS), 0);
 	model_thermo_set_sensors(&f->m[0], 2); /* a TEMPer2 now, on the same port */
 	model_thermo_set_centi(&f->m[0], 1, -1800);
 	usbsim_dev_replug(f->dev[0], 31);
-	assert_int_equal(wait_count(f, &f->arrived, 1), 0);
+	assert_int_equal(usbsim_hotplug_wait_arrived(&f->hp, 1, WAIT_MS), 0);
 	assert_int_equal(thermo_dev_read(d, r, THERMO_SENSOR_MAX, &n, TIMEOUT), DRV_ENODEV);
 	assert_int_equal(n, 3);
 	assert_int_equal(thermo_dev_read(d, r, THERMO_SENSOR_MAX, &n, TIMEOUT), DRV_OK);
@@ -314,11 +279,11 @@ static void test_other_port_not_ours(void **state)
 	assert_int_equal(read1(d, r), DRV_OK);
 
 	usbsim_dev_unplug(f->dev[0]);
-	assert_int_equal(wait_count(f, &f->left, 1), 0);
+	assert_int_equal(usbsim_hotplug_wait_left(&f->hp, 1, WAIT_MS), 0);
 	model_thermo_init(&f->m[1], 1);
 	model_thermo_set_centi(&f->m[1], 0, 2500); /* a stick lying on the counter */
 	f->dev[1] = model_thermo_add(f->sim, &f->m[1]);
-	assert_int_equal(wait_count(f, &f->arrived, 1), 0);
+	assert_int_equal(usbsim_hotplug_wait_arrived(&f->hp, 1, WAIT_MS), 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(thermo_dev_read(d, r, THERMO_SENSOR_MAX, &n, TIMEOUT), DRV_ENODEV);
 	assert_int_equal(n, 3);

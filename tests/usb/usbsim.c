@@ -1040,6 +1040,29 @@ static gboolean sim_handle_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient
 
 /* ---- public ------------------------------------------------------------- */
 
+/* CLOCK_MONOTONIC now + timeout_ms, for pthread_cond_timedwait on a
+ * condition made with that clock. */
+static void sim_deadline(int timeout_ms, struct timespec *until)
+{
+	clock_gettime(CLOCK_MONOTONIC, until);
+	until->tv_sec += timeout_ms / 1000;
+	until->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until->tv_nsec >= 1000000000L) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000L;
+	}
+}
+
+/* A condition on CLOCK_MONOTONIC (for sim_deadline). */
+static void sim_cond_init(pthread_cond_t *cond)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cond, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 struct usbsim *usbsim_new(void)
 {
 	/* A session leader without a terminal would get the first pty libusb
@@ -1053,11 +1076,7 @@ struct usbsim *usbsim_new(void)
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&sim->lock, &ma);
 	pthread_mutexattr_destroy(&ma);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&sim->cond, &ca);
-	pthread_condattr_destroy(&ca);
+	sim_cond_init(&sim->cond);
 
 	sim->tb = umockdev_testbed_new();
 	if (!sim->tb)
@@ -1224,13 +1243,7 @@ int usbsim_dev_wait_pending(struct usbsim_dev *dev, uint8_t ep_addr, unsigned n,
 {
 	struct usbsim *sim = dev->sim;
 	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	sim_deadline(timeout_ms, &until);
 	int rc = 0;
 	sim_lock(sim);
 	struct sim_ep *ep = sim_ep_find(dev, ep_addr);
@@ -1362,6 +1375,67 @@ void usbsim_free(struct usbsim *sim)
 	pthread_cond_destroy(&sim->cond);
 	pthread_mutex_destroy(&sim->lock);
 	g_free(sim);
+}
+
+/* ---- hotplug events ----------------------------------------------------- */
+
+void usbsim_hotplug_init(struct usbsim_hotplug *h)
+{
+	pthread_mutex_init(&h->lock, NULL);
+	sim_cond_init(&h->cond);
+	h->arrived = 0;
+	h->left = 0;
+}
+
+void usbsim_hotplug_cleanup(struct usbsim_hotplug *h)
+{
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->lock);
+}
+
+void usbsim_hotplug_on_watch(void *arg, int arrived, const struct usb_device_info *info)
+{
+	struct usbsim_hotplug *h = arg;
+	(void)info;
+	pthread_mutex_lock(&h->lock);
+	if (arrived)
+		h->arrived++;
+	else
+		h->left++;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+unsigned usbsim_hotplug_arrived(struct usbsim_hotplug *h)
+{
+	pthread_mutex_lock(&h->lock);
+	unsigned n = h->arrived;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+/* Waits until *count (h->arrived or h->left) reaches n. */
+static int hotplug_wait(struct usbsim_hotplug *h, const unsigned *count, unsigned n, int timeout_ms)
+{
+	struct timespec until;
+	sim_deadline(timeout_ms, &until);
+	int rc = 0;
+	pthread_mutex_lock(&h->lock);
+	while (*count < n && rc == 0)
+		rc = pthread_cond_timedwait(&h->cond, &h->lock, &until);
+	int ok = *count >= n;
+	pthread_mutex_unlock(&h->lock);
+	return ok ? 0 : -1;
+}
+
+int usbsim_hotplug_wait_arrived(struct usbsim_hotplug *h, unsigned n, int timeout_ms)
+{
+	return hotplug_wait(h, &h->arrived, n, timeout_ms);
+}
+
+int usbsim_hotplug_wait_left(struct usbsim_hotplug *h, unsigned n, int timeout_ms)
+{
+	return hotplug_wait(h, &h->left, n, timeout_ms);
 }
 
 /* ---- the loopback model ------------------------------------------------- */

@@ -65,6 +65,9 @@
  * environment (UMOCKDEV_DIR, LD_PRELOAD with libumockdev-preload first);
  * it sees the same devices and is served by the same handler and models.
  *
+ * Hotplug: struct usbsim_hotplug counts the events of drivers/usb's
+ * usb_ctx_watch(), for tests that wait for an unplug or a replug to be seen.
+ *
  * A model, for example a device that answers every OUT transfer on 0x01
  * with the same bytes on 0x81:
  *
@@ -93,6 +96,7 @@
 #ifndef USBSIM_H
 #define USBSIM_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -225,6 +229,46 @@ const char *usbsim_dev_syspath(const struct usbsim_dev *dev);
  * verify_asan_link_order=0 appended, because the preload library then
  * comes before an instrumented child's ASan runtime. */
 int usbsim_spawn(struct usbsim *sim, char *const argv[], char **out_text, int *exit_status);
+
+/* Hotplug events counted for a test that waits for them, e.g. for a replug:
+ *
+ *	struct usbsim_hotplug hp;
+ *	usbsim_hotplug_init(&hp);
+ *	usb_ctx_watch(ctx, usbsim_hotplug_on_watch, &hp);
+ *	unsigned before = usbsim_hotplug_arrived(&hp);
+ *	usbsim_dev_replug(dev, 0);
+ *	assert_int_equal(usbsim_hotplug_wait_arrived(&hp, before + 1, 10000), 0);
+ *	...
+ *	usb_ctx_free(ctx);
+ *	usbsim_hotplug_cleanup(&hp);
+ *
+ * The callback runs on the usb layer's event thread; the counts are read
+ * under the lock. Only the counts are kept, not the devices. */
+struct usb_device_info; /* drivers/usb/usb.h; only passed through */
+
+struct usbsim_hotplug {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;	/* a count changed */
+	unsigned arrived, left; /* arrivals and removals seen so far */
+};
+
+/* Both counts at 0. */
+void usbsim_hotplug_init(struct usbsim_hotplug *h);
+
+/* Frees the lock and condition; stop the watch (usb_ctx_free) first. */
+void usbsim_hotplug_cleanup(struct usbsim_hotplug *h);
+
+/* A usb_watch_fn for usb_ctx_watch() with arg = h: counts one arrival
+ * (arrived != 0) or removal and wakes the waiters. */
+void usbsim_hotplug_on_watch(void *arg, int arrived, const struct usb_device_info *info);
+
+/* Arrivals seen so far (take it before a replug, wait for one more). */
+unsigned usbsim_hotplug_arrived(struct usbsim_hotplug *h);
+
+/* Wait up to timeout_ms until at least n arrivals (removals) have been
+ * seen. Return 0, or -1 on timeout. */
+int usbsim_hotplug_wait_arrived(struct usbsim_hotplug *h, unsigned n, int timeout_ms);
+int usbsim_hotplug_wait_left(struct usbsim_hotplug *h, unsigned n, int timeout_ms);
 
 /* A ready-made model: every OUT transfer is echoed on IN endpoint in_ep;
  * vendor control OUT request 0x01 stores up to 64 bytes and vendor
