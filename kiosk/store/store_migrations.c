@@ -355,12 +355,38 @@ static const char step5_sql[] =
     ") STRICT;"
     "CREATE INDEX platform_dose_doc ON platform_dose (doc_type, doc_number);";
 
+/*
+ * Step 6: the resident's informed consent (store_consent.h).
+ *
+ * consent: one per visit, signed on the kiosk before the visit is queued.
+ * It names the wording the person read (the string table key, e.g.
+ * "consent.text_v1", and the language: a change of wording gets a new
+ * key, so the key always means the text that was shown), keeps the
+ * signature as drawn (a PNG), and the screening questions answered "yes"
+ * that a doctor must see to before the dose (names, comma-separated; ""
+ * when none). Never updated: a new consent needs a new visit.
+ */
+static const char step6_sql[] =
+    "CREATE TABLE consent ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " visit_id TEXT NOT NULL UNIQUE REFERENCES visit (id),"
+    " text_key TEXT NOT NULL CHECK (text_key <> ''),"
+    " lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),"
+    " ask_staff TEXT NOT NULL DEFAULT '',"
+    " signature BLOB NOT NULL CHECK (length(signature) BETWEEN 9 AND 1048576"
+    "  AND substr(signature, 1, 8) = x'89504e470d0a1a0a'),"
+    " signed_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TRIGGER consent_no_update BEFORE UPDATE ON consent"
+    " BEGIN SELECT RAISE(ABORT, 'a signed consent is never changed'); END;";
+
 const struct store_migration store_migrations[] = {
     {1, "meta, outbox, audit", step1_sql, store_meta_bootstrap},
     {2, "domain tables", step2_sql, NULL},
     {3, "print jobs", step3_sql, NULL},
     {4, "certificates and trusted keys", step4_sql, NULL},
     {5, "platform histories of expected residents", step5_sql, NULL},
+    {6, "informed consents", step6_sql, NULL},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);
