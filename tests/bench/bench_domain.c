@@ -3,7 +3,7 @@
  * resident is found among a million registrations.
  *
  * size    Writes a tour of vaccination days the way vaxbusctl does
- *         (kiosk/app/ctl_person.c, ctl_dose.c): for each visit a new
+ *         (visits.h, shared with bench_sync): for each visit a new
  *         resident is looked up and registered (store_person_add, one
  *         transaction), then at the station the history and the stock are
  *         loaded, the schedule and the box check decide, and one
@@ -21,10 +21,9 @@
  *         10,000 valid numbers never registered, interleaved, per run.
  *
  * Residents carry valid, distinct cn-resident numbers (region, birth date,
- * sequence, MOD 11-2 check char) from an affine walk of the number space,
- * so any index gives the same resident again and indices past N give
- * numbers that are not in the database; names, addresses and phones are
- * synthetic but of realistic length.
+ * sequence, MOD 11-2 check char) from visits_resident: any index gives the
+ * same resident again and indices past N give numbers that are not in the
+ * database.
  *
  * Usage: bench_domain [size] [lookup] [--persons N] [--visits N] [--runs N]
  * With neither size nor lookup, both run. Databases live under
@@ -43,63 +42,22 @@
 
 #include "catalog.h"
 #include "catalog_file.h"
-#include "iddoc.h"
 #include "person.h"
-#include "station.h"
-#include "stock.h"
 #include "store.h"
-#include "store_lot.h"
 #include "store_meta.h"
 #include "store_person.h"
-#include "store_visit.h"
 #include "vbdate.h"
+#include "visits.h"
 
 #define MAX_RUNS       50
 #define MAX_TABLES     40
-#define VISITS_PER_DAY 250
 #define PERSONS_PER_TX 10000
 #define LOOKUPS	       10000
-#define UTC_OFFSET_S   (8 * 3600) /* China Standard Time */
-#define PRODUCT	       "bbibp-corv"
-#define LOT_NUMBER     "202106B117"
-#define GTIN	       "06970000000017"
-#define STAFF	       "staff-017"
-#define BIRTH_DAYS     23000 /* births from 1940-01-01: the youngest is 18 on the first day */
-#define N_REGIONS      8
-#define ID_SPACE       ((uint64_t)N_REGIONS * BIRTH_DAYS * 1000)
-#define ID_STEP	       1000003u /* prime: coprime with ID_SPACE (2^6 5^6 23) */
-#define ID_OFFSET      7919u
-
-/* County codes of rural western and southern provinces, with the address
- * a card of that county prints before the village. */
-static const struct {
-	const char *code, *address;
-} regions[N_REGIONS] = {
-    {"520423", "贵州省安顺市镇宁布依族苗族自治县"},
-    {"522732", "贵州省黔南布依族苗族自治州三都水族自治县"},
-    {"533325", "云南省怒江傈僳族自治州兰坪白族普米族自治县"},
-    {"622923", "甘肃省临夏回族自治州永靖县"},
-    {"513332", "四川省甘孜藏族自治州石渠县"},
-    {"450332", "广西壮族自治区桂林市恭城瑶族自治县"},
-    {"431228", "湖南省怀化市芷江侗族自治县"},
-    {"360735", "江西省赣州市石城县"},
-};
-static const char *const surnames[] = {"王", "李", "张", "刘", "陈",   "杨", "黄", "赵",
-				       "吴", "周", "徐", "孙", "马",   "朱", "胡", "郭",
-				       "何", "罗", "高", "林", "欧阳", "龙", "石", "潘"};
-static const char *const given[] = {
-    "伟", "芳", "娜", "秀", "英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
-    "涛", "明", "超", "兰", "霞", "平", "刚", "桂", "华", "建", "玉", "春", "梅", "文", "林", "德"};
-static const char *const villages[] = {"大寨村", "新田村", "河坝村", "松林村",
-				       "坪上村", "石门村", "龙井村", "高坡村"};
-static const char *const nations[] = {"01", "01", "01", "01", "06", "08", "09", "12", "13"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static char base_dir[256];
 static char work_dir[300], work_db[400]; /* the database in use, removed on exit */
-static int32_t tour_start;		 /* first day of the tour, local date */
-static int32_t birth_first;
 
 static double mono_s(void)
 {
@@ -184,44 +142,12 @@ static double percentile(const double *v, size_t n, unsigned p)
 	return v[rank ? rank - 1 : 0];
 }
 
-/*
- * Resident i: index i (< ID_SPACE) is mapped by x = (i * ID_STEP +
- * ID_OFFSET) mod ID_SPACE, a permutation, to a region, a birth date and a
- * sequence number, so every i gives its own valid number and neighbours
- * differ in all three. Fills *p and checks it with person_check() as the
- * app does before saving.
- */
+/* Resident i (visits.h), or exit. */
 static void resident(uint64_t i, struct person *p)
 {
-	uint64_t x = (i * ID_STEP + ID_OFFSET) % ID_SPACE;
-	unsigned seq = (unsigned)(x % 1000);
-	uint64_t rest = x / 1000;
-	unsigned region = (unsigned)(rest / BIRTH_DAYS);
-	int32_t birth = birth_first + (int32_t)(rest % BIRTH_DAYS);
-	int y, m, d;
-	char digits[32]; /* 17 used: room for what the format could print */
-	struct vb_reason why = {0};
-
-	person_init(p);
-	vbdate_to_ymd(birth, &y, &m, &d);
-	snprintf(digits, sizeof(digits), "%.6s%04d%02d%02d%03u", regions[region].code, y, m, d,
-		 seq);
-	p->doc.type = IDDOC_CN_RESIDENT;
-	snprintf(p->doc.number, sizeof(p->doc.number), "%.17s%c", digits,
-		 iddoc_cn_check_char(digits));
-	p->birth = birth;
-	p->sex = seq % 2 ? 1 : 2;
-	snprintf(p->name, sizeof(p->name), "%s%s%s", surnames[x % COUNT(surnames)],
-		 given[(x / 7) % COUNT(given)], x % 3 ? given[(x / 11) % COUNT(given)] : "");
-	snprintf(p->nation, sizeof(p->nation), "%s", nations[(x / 13) % COUNT(nations)]);
-	snprintf(p->address, sizeof(p->address), "%s%s%u组%u号", regions[region].address,
-		 villages[(x / 17) % COUNT(villages)], (unsigned)(x / 19 % 12 + 1),
-		 (unsigned)(x / 23 % 80 + 1));
-	if (x % 5)
-		snprintf(p->phone, sizeof(p->phone), "13%09u", (unsigned)(x % 1000000000u));
-	p->source = PERSON_SOURCE_CARD;
-	if (person_check(p, tour_start, &why)) {
-		fprintf(stderr, "bench_domain: resident %" PRIu64 ": %s\n", i, why.text);
+	char why[160];
+	if (visits_resident(i, p, why, sizeof(why))) {
+		fprintf(stderr, "bench_domain: %s\n", why);
 		remove_work_db();
 		exit(1);
 	}
@@ -272,46 +198,6 @@ static void measure_db(struct db_bytes *out)
 	out->file = stat(work_db, &sb) == 0 ? (int64_t)sb.st_size : 0;
 }
 
-/* The kiosk: look the card's number up, register the resident. */
-static void register_resident(struct store *st, uint64_t i, int64_t now, struct person *p)
-{
-	struct person known;
-	int rc;
-	resident(i, p);
-	rc = store_person_find_doc(st, p->doc.type, p->doc.number, &known);
-	if (rc == VB_OK)
-		person_wipe(&known);
-	if (rc != VB_ENOTFOUND)
-		fail("registration: look-up", rc ? rc : VB_EEXIST, st);
-	if ((rc = store_begin(st)) || (rc = store_person_add(st, p, "kiosk", now)) ||
-	    (rc = store_commit(st)))
-		fail("registration", rc, st);
-}
-
-/* The station, as vaxbusctl vaccinate: decide, check the scanned box code,
- * and record the dose in one transaction (station.h). */
-static void vaccinate(struct store *st, const struct catalog *cat, const struct person *p,
-		      int32_t day, int64_t now)
-{
-	struct station_case k = {0};
-	struct station_dose in = {STAFF, now % 2 ? "left-deltoid" : "right-deltoid"};
-	struct store_visit v;
-	struct store_dose dose;
-	struct vb_reason why = {0};
-	char code[64], expiry[9], vial[STORE_ID_LEN + 1];
-	size_t li;
-	int rc = station_case_open(st, cat, p->id, day, &k);
-	if (rc)
-		fail(k.decision.why.code ? k.decision.why.code : "case", rc, st);
-	vbdate_format_compact(k.stock->lots[0].expiry, expiry);
-	snprintf(code, sizeof(code), "01%s17%.6s10%s", GTIN, expiry + 2, LOT_NUMBER);
-	if ((rc = station_box_check(&k, code, strlen(code), 0, day, now, &li, &why)))
-		fail(why.code ? why.code : "box check", rc, NULL);
-	if ((rc = station_vaccinate(st, cat, &k, li, &in, day, now, &v, &dose, vial, &why)))
-		fail(why.code ? why.code : "dose", rc, st);
-	station_case_cleanup(&k);
-}
-
 struct size_run {
 	struct db_bytes empty, full;
 	double seconds;
@@ -320,39 +206,21 @@ struct size_run {
 /* One tour of `visits` visits in a new database. */
 static void size_run(const struct catalog *cat, int visits, struct size_run *out)
 {
-	const struct catalog_product *prod = catalog_find(cat, PRODUCT);
-	struct stock_lot lot = {.product = PRODUCT,
-				.lot = LOT_NUMBER,
-				.gtin = GTIN,
-				.expiry = tour_start + 365,
-				.doses_per_vial = prod ? prod->doses_per_vial : 1,
-				.vials = visits + 100,
-				.fridge = "fridge-1"};
-	int64_t t0 = vbdate_to_unix(tour_start) - UTC_OFFSET_S + 8 * 3600;
 	struct store *st;
+	char why[160] = "";
 	int rc;
 
 	make_work_db();
 	st = open_db();
-	if ((rc = store_meta_init_identity(st, "bus-gz-017", "site-zhenning-03")) ||
-	    (rc = store_begin(st)) || (rc = store_lot_add(st, &lot, "staff", t0)) ||
-	    (rc = store_commit(st)))
+	if ((rc = visits_setup(st, cat, visits)))
 		fail("set-up", rc, st);
 	store_close(st);
 	measure_db(&out->empty);
 
 	st = open_db();
 	double start = mono_s();
-	for (int i = 0; i < visits; i++) {
-		int32_t day = tour_start + i / VISITS_PER_DAY;
-		/* 08:30 local, one resident every 110 s; the dose 5 min later */
-		int64_t now = vbdate_to_unix(day) - UTC_OFFSET_S + 8 * 3600 + 1800 +
-			      (int64_t)(i % VISITS_PER_DAY) * 110;
-		struct person p;
-		register_resident(st, (uint64_t)i, now, &p);
-		vaccinate(st, cat, &p, day, now + 300);
-		person_wipe(&p);
-	}
+	if ((rc = visits_write(st, cat, visits, why, sizeof(why))))
+		fail(why, rc, st);
 	out->seconds = mono_s() - start;
 	store_close(st);
 	measure_db(&out->full);
@@ -428,7 +296,7 @@ static void bench_size(const struct catalog *cat, int visits, int runs)
 /* Registers persons 0..n-1, PERSONS_PER_TX per transaction. */
 static double build_persons(uint64_t n)
 {
-	int64_t now = vbdate_to_unix(tour_start) - UTC_OFFSET_S + 9 * 3600;
+	int64_t now = vbdate_to_unix(visits_first_day()) - VISITS_UTC_OFFSET_S + 9 * 3600;
 	struct store *st = open_db();
 	struct person p;
 	double start = mono_s(), last = start;
@@ -551,7 +419,7 @@ int main(int argc, char **argv)
 	int do_size = 0, do_lookup = 0, runs = 3;
 	long long persons = 1000000, visits = 10000;
 	for (int k = 1; k < argc; k++) {
-		long long *num = NULL, lo = 1, hi = (long long)(ID_SPACE / 2);
+		long long *num = NULL, lo = 1, hi = (long long)(VISITS_ID_SPACE / 2);
 		long long runs_ll = 0;
 		if (strcmp(argv[k], "size") == 0)
 			do_size = 1;
@@ -581,8 +449,6 @@ int main(int argc, char **argv)
 
 	const char *env = getenv("VB_BENCH_DIR");
 	snprintf(base_dir, sizeof(base_dir), "%s", env && *env ? env : "/var/tmp");
-	if (vbdate_from_ymd(2021, 6, 15, &tour_start) || vbdate_from_ymd(1940, 1, 1, &birth_first))
-		return 1;
 
 	struct catalog *cat = NULL;
 	char err[200];
