@@ -76,7 +76,7 @@ struct sync_options {
 	struct fhir_systems systems;
 };
 
-/* Fills *o with the defaults (sync off: url ""; batch; 100 records; 60 s;
+/* Fills *o with the defaults (sync off: url ""; batch; 500 records; 60 s;
  * 10 s connect; backoff 2 s .. 15 min; gzip on; no auth; systems under
  * https://vaxbus.invalid/fhir/). */
 void sync_options_defaults(struct sync_options *o);

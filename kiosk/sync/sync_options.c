@@ -12,7 +12,7 @@ void sync_options_defaults(struct sync_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->mode = SYNC_MODE_BATCH;
-	o->bundle_size = 100;
+	o->bundle_size = 500;
 	o->timeout_ms = 60000;
 	o->connect_timeout_ms = 10000;
 	o->backoff_min_ms = 2000;
