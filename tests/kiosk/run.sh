@@ -5,7 +5,8 @@
 # The database is made through vaxbusctl on 2021-06-01 with one lot on
 # board and Zhou vaccinated on 2021-05-25 (too early for his second dose);
 # a SCENARIO.check file next to the scenario, if any, is sourced after the
-# run to check the records the kiosk wrote.
+# run to check the records the kiosk wrote ($db, $ctl, and $printer: the
+# folder the simulated printer writes receipts to). Devices are simulated.
 #   run.sh VAXBUS-KIOSK VAXBUSCTL SCENARIO
 set -euo pipefail
 kiosk=$1
@@ -15,7 +16,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 db="$dir/bus.db"
-export SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software VAXBUS_CONF=/dev/null
+printer="$dir/printer"
+printf '[devices]\nmode = sim\n[sim]\nprinter = %s\n' "$printer" >"$dir/vaxbus.conf"
+export SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software VAXBUS_CONF="$dir/vaxbus.conf"
 
 c() { "$ctl" --db "$db" --json "$@" >/dev/null; }
 export VAXBUS_NOW=2021-05-25T09:00:00+08:00

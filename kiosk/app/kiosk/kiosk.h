@@ -9,7 +9,8 @@
  * same records.
  *
  * Input reaches a screen as a widget id (a touch, or `tap ID` in a
- * script), a card (the reader, or `card FILE`), or a scanned text (the
+ * script), a card (the reader, or `card FILE`), a stroke on a signature
+ * pad (the finger's path, or `draw X,Y ...`), or a scanned text (the
  * scanner, or `scan TEXT`). After KIOSK_IDLE_MS without input on a
  * resident screen the kiosk goes back to welcome and wipes the resident's
  * data from memory.
@@ -25,7 +26,10 @@
 #include "idcard.h"
 #include "person.h"
 #include "schedule.h"
+#include "store_id.h"
+#include "store_visit.h"
 #include "ui.h"
+#include "visit.h"
 
 /* Inactivity before a resident screen returns to welcome. */
 #define KIOSK_IDLE_MS (90 * 1000)
@@ -40,14 +44,28 @@ struct kiosk_screen {
 	void (*draw)(struct kiosk *k);
 };
 
+/* What became of the queue ticket's print job (ticket screen). */
+enum kiosk_print {
+	KIOSK_PRINT_NONE,    /* not sent yet */
+	KIOSK_PRINT_DONE,    /* the printer took it */
+	KIOSK_PRINT_WAITING, /* kept in the queue: no paper, no printer, ... */
+};
+
 /* The resident being served (wiped on every return to welcome). */
 struct kiosk_resident {
 	struct person person; /* as read or typed; id set once saved */
 	int found;	      /* already registered before today */
 	char typed[24];	      /* the number being typed on the keypad */
 	struct schedule_decision decision;
-	int due;	/* a dose is due today */
-	char error[48]; /* string key of the error shown, "" none */
+	int due;			  /* a dose is due today */
+	char error[48];			  /* string key of the error shown, "" none */
+	struct visit_screening screening; /* the answers so far */
+	int question;			  /* the screening page shown (visit_questions[]) */
+	unsigned ask_staff;		  /* bits (1u << question): a doctor sees them first */
+	char deferral[32];		  /* why the visit was deferred (deferred screen) */
+	struct store_visit visit;	  /* made at consent: the queue ticket */
+	char job[STORE_ID_LEN + 1];	  /* the ticket's print job */
+	enum kiosk_print print;
 };
 
 struct kiosk {
@@ -63,10 +81,15 @@ struct kiosk {
 	int32_t today;	       /* local civil date */
 	int utc_offset_min;
 	struct kiosk_resident res;
+	/* The consent signature being drawn. It is kept out of res (which is
+	 * zeroed by kiosk_forget) because it holds memory: welcome's enter()
+	 * frees it, and every way back to welcome passes there. */
+	struct ui_sigpad sig;
 };
 
 /* Screens. */
-extern const struct kiosk_screen kiosk_welcome, kiosk_identify, kiosk_confirm, kiosk_decision;
+extern const struct kiosk_screen kiosk_welcome, kiosk_identify, kiosk_confirm, kiosk_decision,
+    kiosk_screening, kiosk_doctor, kiosk_deferred, kiosk_consent, kiosk_ticket;
 
 /* Switches to screen s (enter() runs, the frame is redrawn). */
 void kiosk_go(struct kiosk *k, const struct kiosk_screen *s);
@@ -74,6 +97,12 @@ void kiosk_go(struct kiosk *k, const struct kiosk_screen *s);
 /* Input, from events or scripts. */
 void kiosk_tap(struct kiosk *k, const char *id);
 void kiosk_card(struct kiosk *k, const struct idcard_card *card);
+/* A point of a stroke at window (x, y) on signature pad id of the current
+ * screen while the finger is down (down = 1); down = 0 ends the stroke.
+ * Returns 0, or -1 when id is not a signature pad on this screen. */
+int kiosk_stroke(struct kiosk *k, const char *id, int x, int y, int down);
+/* Wipes and frees the signature's points (k->sig). */
+void kiosk_signature_wipe(struct kiosk *k);
 
 /* Draws the current screen now (the loop calls it when dirty). */
 void kiosk_draw(struct kiosk *k);
@@ -89,6 +118,29 @@ void kiosk_fill(char *out, size_t cap, const char *tmpl, const char *const *name
 
 /* Wipes the resident's data (person_wipe and zeroes). */
 void kiosk_forget(struct kiosk *k);
+
+/* Shared by the resident screens (kiosk_resident.c): the band below the
+ * margins, the footer row (language and large-text toggles, and a back
+ * button back_id unless NULL), and the taps every screen understands
+ * ("lang", "large", "back" and "exit" to welcome; returns 1 if handled). */
+struct ui_rect kiosk_body(struct kiosk *k);
+void kiosk_footer(struct kiosk *k, const char *back_id);
+int kiosk_common_tap(struct kiosk *k, const char *id);
+/* The row of the screen's main buttons, just above the footer. */
+struct ui_rect kiosk_action_row(struct kiosk *k);
+/* The name of the product due today in the screen's language (or its
+ * code when the catalog lacks it). */
+const char *kiosk_product_name(struct kiosk *k);
+/* The dose line ("Today: dose 1 of 2") in language lang into out. */
+void kiosk_dose_line(struct kiosk *k, enum ui_lang lang, char *out, size_t cap);
+
+/* The queue ticket of k->res.visit (kiosk_ticket.c): lays the paper
+ * ticket out and adds its print job (k->res.job) in the caller's
+ * transaction (a layout failure only leaves no job: VB_OK); then, after
+ * the commit, runs the print queue on the configured printer and sets
+ * k->res.print. */
+int kiosk_ticket_queue(struct kiosk *k, int64_t now);
+void kiosk_ticket_print(struct kiosk *k);
 
 /* The kiosk's monotonic clock in milliseconds: CLOCK_MONOTONIC plus the
  * time a script has skipped. Timeouts and countdowns use it, never the

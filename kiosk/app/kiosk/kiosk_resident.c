@@ -1,9 +1,10 @@
 /*
- * kiosk_resident: the resident's screens, from the welcome to the dose
- * decision in plain words.
+ * kiosk_resident: the resident's first screens, from the welcome to the
+ * dose decision in plain words, and what every resident screen shares.
  *
  *   welcome --start--> identify --card / typed number--> confirm
  *     --yes--> decision (which dose today, or why not and from when)
+ *     --next (when due)--> screening (kiosk_screening.c)
  *
  * The resident is registered (store_person_add) on "yes" at confirm, with
  * the same calls and checks as `vaxbusctl person add`; the decision is the
@@ -21,16 +22,14 @@
 #include "store_person.h"
 #include "vbdate.h"
 
-/* The band every resident screen shares: title on top, actions below. */
-static struct ui_rect body(struct kiosk *k)
+struct ui_rect kiosk_body(struct kiosk *k)
 {
 	return ui_inset(ui_screen(k->ui), ui_mm(k->ui, 6, 0));
 }
 
-/* The footer row: language and large-text toggles, and a back button. */
-static void footer(struct kiosk *k, const char *back_id)
+void kiosk_footer(struct kiosk *k, const char *back_id)
 {
-	struct ui_rect b = body(k);
+	struct ui_rect b = kiosk_body(k);
 	int h = ui_mm(k->ui, 14, 1);
 	struct ui_rect row = {b.x, b.y + b.h - h, b.w, h};
 	ui_button(k->ui, "lang", ui_col(row, 4, 0, ui_mm(k->ui, 3, 0)),
@@ -43,8 +42,33 @@ static void footer(struct kiosk *k, const char *back_id)
 			  ui_str(k->ui, "common.back"), UI_BTN_SECONDARY);
 }
 
-/* Taps every resident screen understands. Returns 1 if handled. */
-static int common_tap(struct kiosk *k, const char *id)
+struct ui_rect kiosk_action_row(struct kiosk *k)
+{
+	struct ui_rect b = kiosk_body(k);
+	int bh = ui_mm(k->ui, 22, 1);
+	return (struct ui_rect){b.x, b.y + b.h - ui_mm(k->ui, 14, 1) - ui_mm(k->ui, 6, 0) - bh, b.w,
+				bh};
+}
+
+const char *kiosk_product_name(struct kiosk *k)
+{
+	const struct schedule_decision *d = &k->res.decision;
+	const struct catalog_product *prod = catalog_find(k->cat, d->product);
+	if (!prod)
+		return d->product;
+	return ui_get_lang(k->ui) == UI_ZH ? prod->name.zh : prod->name.en;
+}
+
+void kiosk_dose_line(struct kiosk *k, enum ui_lang lang, char *out, size_t cap)
+{
+	char dose[12], doses[12];
+	snprintf(dose, sizeof(dose), "%d", k->res.decision.dose_number);
+	snprintf(doses, sizeof(doses), "%d", k->res.decision.series_doses);
+	const char *names[] = {"dose", "doses"}, *values[] = {dose, doses};
+	kiosk_fill(out, cap, ui_str_lang(k->ui, lang, "decision.dose"), names, values, 2);
+}
+
+int kiosk_common_tap(struct kiosk *k, const char *id)
 {
 	if (strcmp(id, "lang") == 0) {
 		ui_set_lang(k->ui, ui_get_lang(k->ui) == UI_ZH ? UI_EN : UI_ZH);
@@ -64,9 +88,12 @@ static int common_tap(struct kiosk *k, const char *id)
 
 /* ---- welcome ---- */
 
+/* Every way back to welcome passes here: the resident's data and the
+ * signature's points are wiped. */
 static void welcome_enter(struct kiosk *k)
 {
 	kiosk_forget(k);
+	kiosk_signature_wipe(k);
 }
 
 static void welcome_tap(struct kiosk *k, const char *id)
@@ -74,12 +101,12 @@ static void welcome_tap(struct kiosk *k, const char *id)
 	if (strcmp(id, "welcome.start") == 0)
 		kiosk_go(k, &kiosk_identify);
 	else
-		common_tap(k, id);
+		kiosk_common_tap(k, id);
 }
 
 static void welcome_draw(struct kiosk *k)
 {
-	struct ui_rect b = body(k);
+	struct ui_rect b = kiosk_body(k);
 	int title_h =
 	    ui_text(k->ui, b, ui_str(k->ui, "welcome.title"), UI_SIZE_TITLE, UI_CENTRE, UI_C_TEXT);
 	struct ui_rect sub = {b.x, b.y + title_h + ui_mm(k->ui, 4, 0), b.w, b.h / 3};
@@ -87,7 +114,7 @@ static void welcome_draw(struct kiosk *k)
 	int bh = ui_mm(k->ui, 30, 1), bw = b.w * 2 / 3;
 	struct ui_rect start = {b.x + (b.w - bw) / 2, b.y + b.h / 2 - bh / 2, bw, bh};
 	ui_button(k->ui, "welcome.start", start, ui_str(k->ui, "welcome.start"), UI_BTN_PRIMARY);
-	footer(k, NULL);
+	kiosk_footer(k, NULL);
 }
 
 const struct kiosk_screen kiosk_welcome = {"welcome", 1, welcome_enter, welcome_tap, welcome_draw};
@@ -139,13 +166,13 @@ static void identify_tap(struct kiosk *k, const char *id)
 	} else if (strcmp(id, "identify.ok") == 0) {
 		identify_typed(k);
 	} else {
-		common_tap(k, id);
+		kiosk_common_tap(k, id);
 	}
 }
 
 static void identify_draw(struct kiosk *k)
 {
-	struct ui_rect b = body(k);
+	struct ui_rect b = kiosk_body(k);
 	struct ui_rect left = ui_col(b, 2, 0, ui_mm(k->ui, 6, 0));
 	struct ui_rect right = ui_col(b, 2, 1, ui_mm(k->ui, 6, 0));
 	int y = ui_text(k->ui, left, ui_str(k->ui, "identify.place_card"), UI_SIZE_TITLE, UI_LEFT,
@@ -173,7 +200,7 @@ static void identify_draw(struct kiosk *k)
 		struct ui_rect err = {left.x, left.y + left.h / 2, left.w, left.h / 3};
 		ui_text(k->ui, err, ui_str(k->ui, k->res.error), UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
 	}
-	footer(k, "back");
+	kiosk_footer(k, "back");
 }
 
 const struct kiosk_screen kiosk_identify = {"identify", 1, identify_enter, identify_tap,
@@ -245,7 +272,7 @@ static void confirm_tap(struct kiosk *k, const char *id)
 	else if (strcmp(id, "confirm.no") == 0)
 		kiosk_go(k, &kiosk_identify);
 	else
-		common_tap(k, id);
+		kiosk_common_tap(k, id);
 }
 
 /* "label: value" on one line of r; returns the height used. */
@@ -258,7 +285,7 @@ static int field(struct kiosk *k, struct ui_rect r, const char *label_key, const
 
 static void confirm_draw(struct kiosk *k)
 {
-	struct ui_rect b = body(k);
+	struct ui_rect b = kiosk_body(k);
 	const struct person *p = &k->res.person;
 	char masked[40], age[16];
 	if (iddoc_mask(&p->doc, masked, sizeof(masked)))
@@ -271,9 +298,7 @@ static void confirm_draw(struct kiosk *k)
 	r.y += field(k, r, "confirm.name", p->name) + gap;
 	r.y += field(k, r, "confirm.number", masked) + gap;
 	field(k, r, "confirm.age", age);
-	int bh = ui_mm(k->ui, 22, 1);
-	struct ui_rect row = {b.x, b.y + b.h - ui_mm(k->ui, 14, 1) - ui_mm(k->ui, 6, 0) - bh, b.w,
-			      bh};
+	struct ui_rect row = kiosk_action_row(k);
 	ui_button(k->ui, "confirm.yes", ui_col(row, 2, 0, gap), ui_str(k->ui, "confirm.yes"),
 		  UI_BTN_YES);
 	ui_button(k->ui, "confirm.no", ui_col(row, 2, 1, gap), ui_str(k->ui, "confirm.no"),
@@ -282,7 +307,7 @@ static void confirm_draw(struct kiosk *k)
 		struct ui_rect err = {b.x, row.y - ui_mm(k->ui, 12, 1), b.w, ui_mm(k->ui, 10, 1)};
 		ui_text(k->ui, err, ui_str(k->ui, k->res.error), UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
 	}
-	footer(k, "back");
+	kiosk_footer(k, "back");
 }
 
 const struct kiosk_screen kiosk_confirm = {"confirm", 1, confirm_enter, confirm_tap, confirm_draw};
@@ -291,40 +316,41 @@ const struct kiosk_screen kiosk_confirm = {"confirm", 1, confirm_enter, confirm_
 
 static void decision_tap(struct kiosk *k, const char *id)
 {
-	common_tap(k, id);
+	if (strcmp(id, "decision.next") == 0 && k->res.due) {
+		memset(&k->res.screening, 0, sizeof(k->res.screening));
+		k->res.screening.temp_centi = VISIT_TEMP_NONE; /* no thermometer at the kiosk */
+		k->res.question = 0;
+		kiosk_go(k, &kiosk_screening);
+	} else
+		kiosk_common_tap(k, id);
 }
 
 static void decision_draw(struct kiosk *k)
 {
-	struct ui_rect b = body(k);
+	struct ui_rect b = kiosk_body(k);
 	const struct schedule_decision *d = &k->res.decision;
 	char text[512], key[64], date[11] = "";
 	if (d->earliest != VBDATE_NONE)
 		vbdate_format(d->earliest, date);
 	if (k->res.due) {
-		const struct catalog_product *prod = catalog_find(k->cat, d->product);
-		const char *name =
-		    prod ? (ui_get_lang(k->ui) == UI_ZH ? prod->name.zh : prod->name.en)
-			 : d->product;
-		char dose[12], doses[12], line[160];
-		snprintf(dose, sizeof(dose), "%d", d->dose_number);
-		snprintf(doses, sizeof(doses), "%d", d->series_doses);
-		const char *names[] = {"dose", "doses"}, *values[] = {dose, doses};
-		kiosk_fill(line, sizeof(line), ui_str(k->ui, "decision.dose"), names, values, 2);
+		char line[160];
+		kiosk_dose_line(k, ui_get_lang(k->ui), line, sizeof(line));
 		snprintf(text, sizeof(text), "%s\n%s\n%s", ui_str(k->ui, "decision.due_title"),
-			 line, name);
+			 line, kiosk_product_name(k));
 	} else {
 		snprintf(key, sizeof(key), "reason.%s", d->why.code ? d->why.code : "unknown");
 		snprintf(text, sizeof(text), "%s\n%s%s%s", ui_str(k->ui, "decision.not_today"),
 			 ui_str(k->ui, key), date[0] ? "\n" : "", date);
 	}
 	ui_text(k->ui, b, text, UI_SIZE_TITLE, UI_LEFT, k->res.due ? UI_C_TEXT : UI_C_BAD);
-	int bh = ui_mm(k->ui, 22, 1);
-	struct ui_rect row = {b.x, b.y + b.h - ui_mm(k->ui, 14, 1) - ui_mm(k->ui, 6, 0) - bh, b.w,
-			      bh};
-	ui_button(k->ui, "exit", ui_col(row, 2, 1, ui_mm(k->ui, 5, 1)),
-		  ui_str(k->ui, "decision.done"), UI_BTN_SECONDARY);
-	footer(k, NULL);
+	struct ui_rect row = kiosk_action_row(k);
+	int gap = ui_mm(k->ui, 5, 1);
+	if (k->res.due)
+		ui_button(k->ui, "decision.next", ui_col(row, 2, 0, gap),
+			  ui_str(k->ui, "decision.next"), UI_BTN_PRIMARY);
+	ui_button(k->ui, "exit", ui_col(row, 2, 1, gap), ui_str(k->ui, "decision.done"),
+		  UI_BTN_SECONDARY);
+	kiosk_footer(k, NULL);
 }
 
 const struct kiosk_screen kiosk_decision = {"decision", 1, NULL, decision_tap, decision_draw};

@@ -7,22 +7,33 @@
  *   card FILE         a card on the reader: JSON with name, sex, nation,
  *                     birth (YYYYMMDD), address, id (a path relative to
  *                     the script's folder)
+ *   draw X,Y X,Y ...  a stroke through the points (window pixels) on the
+ *                     signature pad under the first point (kiosk_stroke:
+ *                     finger down at each point, up after the last)
  *   wait MS           MS milliseconds pass without input (the kiosk's
  *                     clock skips ahead; nothing sleeps)
  *   expect SCREEN     the screen shown is SCREEN
  *   shot NAME         saves the frame as SHOTS/NAME.png and, with a golden
  *                     folder, fails unless it equals GOLDEN/NAME.png
+ *   printer STATE     the simulated printer ([devices] mode = sim) turns
+ *                     paper-out, cover-open or offline (a switch file in
+ *                     its [sim] printer folder), or ready (none of them)
+ *   printed N         the simulated printer's folder holds N receipts
  *
  * The first failing line stops the run with "FILE:LINE: what" on stderr.
  */
 #include "kiosk_script.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "idcard.h"
 
@@ -61,6 +72,76 @@ static int load_card(const char *path, struct idcard_card *c)
 	}
 	json_decref(j);
 	return 0;
+}
+
+/* `draw X,Y X,Y ...`: a stroke on the pad under the first point. */
+static int draw(struct kiosk *k, char *arg, const char *path, int n)
+{
+	char id[UI_ID_MAX] = "";
+	int x = 0, y = 0, points = 0;
+	for (char *tok = strtok(arg, " \t"); tok; tok = strtok(NULL, " \t"), points++) {
+		char end;
+		if (sscanf(tok, "%d,%d%c", &x, &y, &end) != 2)
+			return fail(path, n, "want X,Y", tok);
+		if (!points) {
+			const char *hit = ui_hit(k->ui, x, y);
+			if (!hit)
+				return fail(path, n, "no widget under the first point", tok);
+			snprintf(id, sizeof(id), "%s", hit);
+		}
+		if (kiosk_stroke(k, id, x, y, 1))
+			return fail(path, n, "not a signature pad", id);
+	}
+	if (!points)
+		return fail(path, n, "want at least one point", NULL);
+	kiosk_stroke(k, id, x, y, 0);
+	return 0;
+}
+
+static const char *const printer_switches[] = {"paper-out", "cover-open", "offline"};
+
+/* `printer STATE`: the simulated printer's switch files. */
+static int printer(struct kiosk *k, const char *state, const char *path, int n)
+{
+	char file[CONFIG_PATH_MAX + 16];
+	size_t count = sizeof(printer_switches) / sizeof(printer_switches[0]), on = count;
+	if (!k->cfg.sim)
+		return fail(path, n, "the printer is not simulated ([devices] mode = sim)", NULL);
+	for (size_t j = 0; j < count; j++)
+		if (strcmp(state, printer_switches[j]) == 0)
+			on = j;
+	if (on == count && strcmp(state, "ready") != 0)
+		return fail(path, n, "want paper-out, cover-open, offline or ready", state);
+	if (mkdir(k->cfg.sim_printer, 0755) != 0 && errno != EEXIST)
+		return fail(path, n, "cannot make the printer's folder", k->cfg.sim_printer);
+	for (size_t j = 0; j < count; j++) {
+		snprintf(file, sizeof(file), "%s/%s", k->cfg.sim_printer, printer_switches[j]);
+		if (j == on) {
+			FILE *f = fopen(file, "w");
+			if (!f || fclose(f) != 0)
+				return fail(path, n, "cannot write", file);
+		} else if (unlink(file) != 0 && errno != ENOENT) {
+			return fail(path, n, "cannot remove", file);
+		}
+	}
+	return 0;
+}
+
+/* The receipts in the simulated printer's folder (receipt-NNNN.bin). */
+static long receipts(const struct kiosk *k)
+{
+	DIR *d = opendir(k->cfg.sim_printer);
+	struct dirent *e;
+	long count = 0;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "receipt-", 8) == 0 && len > 4 &&
+		    strcmp(e->d_name + len - 4, ".bin") == 0)
+			count++;
+	}
+	if (d)
+		closedir(d);
+	return count;
 }
 
 static void redraw(struct kiosk *k)
@@ -114,6 +195,20 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 			else
 				kiosk_card(k, &c);
 			idcard_card_wipe(&c);
+		} else if (strcmp(cmd, "draw") == 0) {
+			rc = draw(k, arg, path, n);
+		} else if (strcmp(cmd, "printer") == 0) {
+			rc = printer(k, arg, path, n);
+		} else if (strcmp(cmd, "printed") == 0) {
+			char *end;
+			long want = strtol(arg, &end, 10), have = receipts(k);
+			if (*end || !*arg || want < 0) {
+				rc = fail(path, n, "want a number of receipts", arg);
+			} else if (have != want) {
+				char what[80];
+				snprintf(what, sizeof(what), "%ld receipt(s) printed, not", have);
+				rc = fail(path, n, what, arg);
+			}
 		} else if (strcmp(cmd, "wait") == 0) {
 			char *end;
 			long ms = strtol(arg, &end, 10);
