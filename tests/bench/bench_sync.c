@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 	const char *db_dir = env && *env ? env : "/var/tmp";
 	long visits = 10000;
 	sync_options_defaults(&o);
-	for (int k = 1; k < argc; k++) {
+	for (int k = 1; k < argc; k += 2) { /* every option takes a value */
 		const char *v = k + 1 < argc ? argv[k + 1] : NULL;
 		if (!v)
 			return usage();
@@ -170,7 +170,6 @@ int main(int argc, char **argv)
 		} else {
 			return usage();
 		}
-		k++;
 	}
 	if (!o.url[0] || visits < 0 || o.bundle_size < 0 || o.gzip < 0)
 		return usage();

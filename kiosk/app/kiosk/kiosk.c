@@ -18,6 +18,7 @@ int64_t kiosk_clock_ms(const struct kiosk *k)
 
 void kiosk_forget(struct kiosk *k)
 {
+	kiosk_signature_wipe(k);
 	person_wipe(&k->res.person);
 	memset(&k->res, 0, sizeof(k->res));
 	person_init(&k->res.person);

@@ -103,27 +103,50 @@ static int open_kiosk(const struct args *a, struct kiosk *k)
 	return 0;
 }
 
-/* The interactive loop: touches and clicks become taps. */
+/* A touch or the mouse at (x, y): down, moving while down, or up. A
+ * press that starts on a signature pad draws on it until released;
+ * anywhere else the release is a tap on the widget under it. */
+static void pointer(struct kiosk *k, int x, int y, int phase, char *pad)
+{
+	const char *id = ui_hit(k->ui, x, y);
+	if (phase == SDL_MOUSEBUTTONDOWN && id && kiosk_stroke(k, id, x, y, 1) == 0) {
+		snprintf(pad, UI_ID_MAX, "%s", id);
+	} else if (phase == SDL_MOUSEMOTION && pad[0]) {
+		kiosk_stroke(k, pad, x, y, 1);
+	} else if (phase == SDL_MOUSEBUTTONUP) {
+		if (pad[0])
+			kiosk_stroke(k, pad, x, y, 0);
+		else if (id)
+			kiosk_tap(k, id);
+		pad[0] = '\0';
+	}
+}
+
+/* The interactive loop: touches and clicks become taps and strokes. */
 static void run(struct kiosk *k)
 {
+	char pad[UI_ID_MAX] = "";
 	for (;;) {
 		SDL_Event ev;
 		int got = SDL_WaitEventTimeout(&ev, 1000);
+		struct ui_rect s = ui_screen(k->ui);
 		if (got && ev.type == SDL_QUIT)
 			return;
-		if (got && ev.type == SDL_MOUSEBUTTONUP) {
-			const char *id = ui_hit(k->ui, ev.button.x, ev.button.y);
-			if (id)
-				kiosk_tap(k, id);
-		} else if (got && ev.type == SDL_FINGERUP) {
-			struct ui_rect s = ui_screen(k->ui);
-			const char *id = ui_hit(k->ui, (int)(ev.tfinger.x * (float)s.w),
-						(int)(ev.tfinger.y * (float)s.h));
-			if (id)
-				kiosk_tap(k, id);
-		} else if (got && ev.type == SDL_WINDOWEVENT) {
+		if (got && (ev.type == SDL_MOUSEBUTTONDOWN || ev.type == SDL_MOUSEBUTTONUP) &&
+		    ev.button.which != SDL_TOUCH_MOUSEID)
+			pointer(k, ev.button.x, ev.button.y, (int)ev.type, pad);
+		else if (got && ev.type == SDL_MOUSEMOTION && ev.motion.which != SDL_TOUCH_MOUSEID)
+			pointer(k, ev.motion.x, ev.motion.y, SDL_MOUSEMOTION, pad);
+		else if (got && (ev.type == SDL_FINGERDOWN || ev.type == SDL_FINGERUP ||
+				 ev.type == SDL_FINGERMOTION))
+			pointer(k, (int)(ev.tfinger.x * (float)s.w),
+				(int)(ev.tfinger.y * (float)s.h),
+				ev.type == SDL_FINGERDOWN ? SDL_MOUSEBUTTONDOWN
+				: ev.type == SDL_FINGERUP ? SDL_MOUSEBUTTONUP
+							  : SDL_MOUSEMOTION,
+				pad);
+		else if (got && ev.type == SDL_WINDOWEVENT)
 			k->dirty = 1;
-		}
 		kiosk_idle(k);
 		if (k->dirty)
 			kiosk_draw(k);
