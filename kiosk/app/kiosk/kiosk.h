@@ -14,6 +14,10 @@
  * scanner, or `scan TEXT`). After KIOSK_IDLE_MS without input on a
  * resident screen the kiosk goes back to welcome and wipes the resident's
  * data from memory.
+ *
+ * Staff (kiosk_staff.c) sign in from welcome's footer with a PIN; their
+ * screens (pin, queue) are "resident" screens too, so the same inactivity
+ * return locks them.
  */
 #ifndef KIOSK_H
 #define KIOSK_H
@@ -68,6 +72,22 @@ struct kiosk_resident {
 	enum kiosk_print print;
 };
 
+/* Staff sign-in and the queue (kiosk_staff.c); kept out of res, so a
+ * lockout outlives the return to welcome. */
+#define KIOSK_STAFF_ID_MAX   64
+#define KIOSK_PIN_MAX	     8
+#define KIOSK_PIN_MIN	     4
+#define KIOSK_PIN_TRIES	     3		 /* wrong PINs before the lockout */
+#define KIOSK_PIN_LOCKOUT_MS (30 * 1000) /* kiosk clock */
+struct kiosk_staff {
+	char pin[KIOSK_PIN_MAX + 1]; /* typed so far, wiped after each try */
+	char id[KIOSK_STAFF_ID_MAX]; /* signed in; "" none */
+	int wrong;		     /* wrong PINs in a row */
+	int64_t locked_until_ms;     /* kiosk_clock_ms; 0 none */
+	char error[48];		     /* string key of the message shown, "" none */
+	char serving[8];	     /* the ticket last called, "" none */
+};
+
 struct kiosk {
 	struct ui *ui;
 	struct store *st;
@@ -85,11 +105,21 @@ struct kiosk {
 	 * zeroed by kiosk_forget) because it holds memory: welcome's enter()
 	 * frees it, and every way back to welcome passes there. */
 	struct ui_sigpad sig;
+	struct kiosk_staff staff;
+	/* Checks a staff PIN: 0 with the staff id in staff_id (cap bytes), 1
+	 * when the PIN is wrong, -1 when it cannot be checked (no PIN set,
+	 * storage error). NULL: kiosk_staff_check_meta. */
+	int (*staff_check)(struct kiosk *k, const char *pin, char *staff_id, size_t cap);
 };
 
 /* Screens. */
 extern const struct kiosk_screen kiosk_welcome, kiosk_identify, kiosk_confirm, kiosk_decision,
-    kiosk_screening, kiosk_doctor, kiosk_deferred, kiosk_consent, kiosk_ticket;
+    kiosk_screening, kiosk_doctor, kiosk_deferred, kiosk_consent, kiosk_ticket, kiosk_pin,
+    kiosk_queue;
+
+/* The staff PIN in database meta "kiosk_staff_pin", as
+ * "STAFFID:SALTHEX:HASHHEX" with HASH = SHA-256(SALT || PIN). */
+int kiosk_staff_check_meta(struct kiosk *k, const char *pin, char *staff_id, size_t cap);
 
 /* Switches to screen s (enter() runs, the frame is redrawn). */
 void kiosk_go(struct kiosk *k, const struct kiosk_screen *s);
