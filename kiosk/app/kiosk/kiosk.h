@@ -120,6 +120,10 @@ extern const struct kiosk_screen kiosk_welcome, kiosk_identify, kiosk_confirm, k
 /* The staff PIN in database meta "kiosk_staff_pin", as
  * "STAFFID:SALTHEX:HASHHEX" with HASH = SHA-256(SALT || PIN). */
 int kiosk_staff_check_meta(struct kiosk *k, const char *pin, char *staff_id, size_t cap);
+/* "Now serving A001" centred in r (welcome): the highest ticket of today
+ * among the visits called or further on (vaccinated, observing, released,
+ * AEFI); nothing when there is none or it cannot be read. */
+void kiosk_serving_draw(struct kiosk *k, struct ui_rect r);
 
 /* Switches to screen s (enter() runs, the frame is redrawn). */
 void kiosk_go(struct kiosk *k, const struct kiosk_screen *s);

@@ -116,6 +116,8 @@ static void welcome_draw(struct kiosk *k)
 	int bh = ui_mm(k->ui, 30, 1), bw = b.w * 2 / 3;
 	struct ui_rect start = {b.x + (b.w - bw) / 2, b.y + b.h / 2 - bh / 2, bw, bh};
 	ui_button(k->ui, "welcome.start", start, ui_str(k->ui, "welcome.start"), UI_BTN_PRIMARY);
+	struct ui_rect serving = {b.x, start.y + bh + ui_mm(k->ui, 6, 1), b.w, ui_mm(k->ui, 12, 1)};
+	kiosk_serving_draw(k, serving);
 	kiosk_footer(k, NULL);
 	/* The staff's way in: small, in the footer's last place. */
 	int fh = ui_mm(k->ui, 14, 1);

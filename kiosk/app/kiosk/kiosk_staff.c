@@ -10,11 +10,13 @@
  * KIOSK_PIN_LOCKOUT_MS on the kiosk's clock. The queue lists today's
  * queued visits by ticket with only the name's first character and the
  * age; "call" moves the first one on (VISIT_EV_CALL, the staff id as the
- * actor), as vaxbusctl's visit commands would.
+ * actor), as vaxbusctl's visit commands would. Welcome shows the ticket
+ * being served, read from the day's visits (kiosk_serving_draw).
  */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kiosk.h"
@@ -23,7 +25,8 @@
 #include "store_person.h"
 #include "vbdate.h"
 
-#define QUEUE_SHOWN 64 /* visits listed on the queue screen */
+#define QUEUE_SHOWN  64	 /* visits listed on the queue screen */
+#define SERVING_SCAN 999 /* visits of one state read for "now serving" */
 
 /* Hex text to bytes: the byte count, or -1. */
 static int unhex(const char *hex, size_t len, unsigned char *out, size_t cap)
@@ -268,3 +271,25 @@ static void queue_draw(struct kiosk *k)
 }
 
 const struct kiosk_screen kiosk_queue = {"queue", 1, queue_enter, queue_tap, queue_draw};
+
+void kiosk_serving_draw(struct kiosk *k, struct ui_rect r)
+{
+	static const enum visit_state called[] = {VISIT_CALLED, VISIT_VACCINATED, VISIT_OBSERVING,
+						  VISIT_RELEASED, VISIT_AEFI};
+	struct store_visit *list = malloc(SERVING_SCAN * sizeof(*list));
+	char last[sizeof(list->ticket)] = "";
+	for (size_t s = 0; list && s < sizeof(called) / sizeof(called[0]); s++) {
+		size_t n = 0;
+		if (store_visit_list_day(k->st, k->today, (int)called[s], list, SERVING_SCAN, &n) ==
+			VB_OK &&
+		    n && strcmp(list[n - 1].ticket, last) > 0)
+			snprintf(last, sizeof(last), "%s", list[n - 1].ticket);
+	}
+	free(list);
+	if (!last[0])
+		return;
+	char line[160];
+	const char *names[] = {"ticket"}, *values[] = {last};
+	kiosk_fill(line, sizeof(line), ui_str(k->ui, "welcome.serving"), names, values, 1);
+	ui_text(k->ui, r, line, UI_SIZE_TITLE, UI_CENTRE, UI_C_TEXT);
+}
