@@ -180,8 +180,10 @@ static void queue_call(struct kiosk *k)
 	struct store_visit v;
 	size_t n = 0;
 	int rc = store_visit_list_day(k->st, k->today, VISIT_QUEUED, &v, 1, &n);
-	if (rc == VB_ERANGE)
-		rc = VB_OK, n = 1;
+	if (rc == VB_ERANGE) { /* more than one waiting: v is the first */
+		rc = VB_OK;
+		n = 1;
+	}
 	if (!rc && n == 0)
 		return;
 	if (!rc)
@@ -236,8 +238,10 @@ static void queue_draw(struct kiosk *k)
 	struct ui_rect b = kiosk_body(k);
 	size_t n = 0;
 	int rc = store_visit_list_day(k->st, k->today, VISIT_QUEUED, list, QUEUE_SHOWN, &n);
-	if (rc == VB_ERANGE)
-		rc = VB_OK, n = QUEUE_SHOWN;
+	if (rc == VB_ERANGE) { /* the first QUEUE_SHOWN are listed */
+		rc = VB_OK;
+		n = QUEUE_SHOWN;
+	}
 	char line[160];
 	const char *names[] = {"ticket"}, *values[] = {k->staff.serving};
 	if (k->staff.serving[0])
