@@ -52,8 +52,8 @@ void kiosk_draw(struct kiosk *k)
 
 void kiosk_idle(struct kiosk *k)
 {
-	if (k->screen->resident && k->screen != &kiosk_welcome &&
-	    kiosk_clock_ms(k) - k->last_input_ms >= KIOSK_IDLE_MS) {
+	if (k->screen->idle_s && k->screen != &kiosk_welcome &&
+	    kiosk_clock_ms(k) - k->last_input_ms >= (int64_t)k->screen->idle_s * 1000) {
 		kiosk_forget(k);
 		kiosk_go(k, &kiosk_welcome);
 	}

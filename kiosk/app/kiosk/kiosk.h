@@ -11,7 +11,7 @@
  * Input reaches a screen as a widget id (a touch, or `tap ID` in a
  * script), a card (the reader, or `card FILE`), a stroke on a signature
  * pad (the finger's path, or `draw X,Y ...`), or a scanned text (the
- * scanner, or `scan TEXT`). After KIOSK_IDLE_MS without input on a
+ * scanner, or `scan TEXT`). After KIOSK_IDLE_RESIDENT_S without input on a
  * resident screen the kiosk goes back to welcome and wipes the resident's
  * data from memory.
  *
@@ -35,14 +35,16 @@
 #include "ui.h"
 #include "visit.h"
 
-/* Inactivity before a resident screen returns to welcome. */
-#define KIOSK_IDLE_MS (90 * 1000)
+/* Inactivity before a screen returns to welcome: a resident's screens
+ * (their data is wiped), and the staff's (locked again). */
+#define KIOSK_IDLE_RESIDENT_S 90
+#define KIOSK_IDLE_STAFF_S    120
 
 struct kiosk;
 
 struct kiosk_screen {
 	const char *id; /* "welcome", "identify", ... (scripts `expect` it) */
-	int resident;	/* 1: the inactivity wipe applies */
+	int idle_s;	/* seconds without input before welcome (and the wipe); 0 never */
 	void (*enter)(struct kiosk *k);
 	void (*tap)(struct kiosk *k, const char *id);
 	void (*draw)(struct kiosk *k);
@@ -141,8 +143,8 @@ void kiosk_signature_wipe(struct kiosk *k);
 /* Draws the current screen now (the loop calls it when dirty). */
 void kiosk_draw(struct kiosk *k);
 
-/* After KIOSK_IDLE_MS without input on a resident screen: back to
- * welcome, the resident's data wiped. Call it from the loop. */
+/* After the screen's idle_s without input: back to welcome, the
+ * resident's data wiped and the staff signed out. Call it from the loop. */
 void kiosk_idle(struct kiosk *k);
 
 /* Copies tmpl to out (cap bytes) with each "{names[i]}" replaced by

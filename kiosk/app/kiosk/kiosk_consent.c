@@ -181,4 +181,5 @@ static void consent_draw(struct kiosk *k)
 	kiosk_footer(k, "consent.back");
 }
 
-const struct kiosk_screen kiosk_consent = {"consent", 1, consent_enter, consent_tap, consent_draw};
+const struct kiosk_screen kiosk_consent = {"consent", KIOSK_IDLE_RESIDENT_S, consent_enter,
+					   consent_tap, consent_draw};

@@ -126,7 +126,8 @@ static void welcome_draw(struct kiosk *k)
 		  ui_str(k->ui, "welcome.staff"), UI_BTN_SECONDARY);
 }
 
-const struct kiosk_screen kiosk_welcome = {"welcome", 1, welcome_enter, welcome_tap, welcome_draw};
+const struct kiosk_screen kiosk_welcome = {"welcome", KIOSK_IDLE_RESIDENT_S, welcome_enter,
+					   welcome_tap, welcome_draw};
 
 /* ---- identify: the card, or the number on a keypad ---- */
 
@@ -212,8 +213,8 @@ static void identify_draw(struct kiosk *k)
 	kiosk_footer(k, "back");
 }
 
-const struct kiosk_screen kiosk_identify = {"identify", 1, identify_enter, identify_tap,
-					    identify_draw};
+const struct kiosk_screen kiosk_identify = {"identify", KIOSK_IDLE_RESIDENT_S, identify_enter,
+					    identify_tap, identify_draw};
 
 void kiosk_card(struct kiosk *k, const struct idcard_card *c)
 {
@@ -319,7 +320,8 @@ static void confirm_draw(struct kiosk *k)
 	kiosk_footer(k, "back");
 }
 
-const struct kiosk_screen kiosk_confirm = {"confirm", 1, confirm_enter, confirm_tap, confirm_draw};
+const struct kiosk_screen kiosk_confirm = {"confirm", KIOSK_IDLE_RESIDENT_S, confirm_enter,
+					   confirm_tap, confirm_draw};
 
 /* ---- decision: which dose today, or why not ---- */
 
@@ -362,4 +364,5 @@ static void decision_draw(struct kiosk *k)
 	kiosk_footer(k, NULL);
 }
 
-const struct kiosk_screen kiosk_decision = {"decision", 1, NULL, decision_tap, decision_draw};
+const struct kiosk_screen kiosk_decision = {"decision", KIOSK_IDLE_RESIDENT_S, NULL, decision_tap,
+					    decision_draw};

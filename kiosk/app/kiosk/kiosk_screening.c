@@ -111,8 +111,8 @@ static void screening_draw(struct kiosk *k)
 	kiosk_footer(k, "screening.back");
 }
 
-const struct kiosk_screen kiosk_screening = {"screening", 1, screening_enter, screening_tap,
-					     screening_draw};
+const struct kiosk_screen kiosk_screening = {"screening", KIOSK_IDLE_RESIDENT_S, screening_enter,
+					     screening_tap, screening_draw};
 
 /* ---- doctor: an answer means a doctor talks with them first ---- */
 
@@ -145,7 +145,8 @@ static void doctor_draw(struct kiosk *k)
 	kiosk_footer(k, "doctor.back");
 }
 
-const struct kiosk_screen kiosk_doctor = {"doctor", 1, NULL, doctor_tap, doctor_draw};
+const struct kiosk_screen kiosk_doctor = {"doctor", KIOSK_IDLE_RESIDENT_S, NULL, doctor_tap,
+					  doctor_draw};
 
 /* ---- deferred: not today, why, and that the staff will explain ---- */
 
@@ -166,4 +167,5 @@ static void deferred_draw(struct kiosk *k)
 	kiosk_footer(k, NULL);
 }
 
-const struct kiosk_screen kiosk_deferred = {"deferred", 1, NULL, deferred_tap, deferred_draw};
+const struct kiosk_screen kiosk_deferred = {"deferred", KIOSK_IDLE_RESIDENT_S, NULL, deferred_tap,
+					    deferred_draw};

@@ -165,7 +165,7 @@ static void pin_draw(struct kiosk *k)
 	kiosk_footer(k, "back");
 }
 
-const struct kiosk_screen kiosk_pin = {"pin", 1, pin_enter, pin_tap, pin_draw};
+const struct kiosk_screen kiosk_pin = {"pin", KIOSK_IDLE_STAFF_S, pin_enter, pin_tap, pin_draw};
 
 /* ---- queue: today's queued visits, the first one called ---- */
 
@@ -274,7 +274,8 @@ static void queue_draw(struct kiosk *k)
 	kiosk_footer(k, NULL);
 }
 
-const struct kiosk_screen kiosk_queue = {"queue", 1, queue_enter, queue_tap, queue_draw};
+const struct kiosk_screen kiosk_queue = {"queue", KIOSK_IDLE_STAFF_S, queue_enter, queue_tap,
+					 queue_draw};
 
 void kiosk_serving_draw(struct kiosk *k, struct ui_rect r)
 {

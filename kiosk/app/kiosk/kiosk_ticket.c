@@ -117,4 +117,5 @@ static void ticket_draw(struct kiosk *k)
 	kiosk_footer(k, NULL);
 }
 
-const struct kiosk_screen kiosk_ticket = {"ticket", 1, NULL, ticket_tap, ticket_draw};
+const struct kiosk_screen kiosk_ticket = {"ticket", KIOSK_IDLE_RESIDENT_S, NULL, ticket_tap,
+					  ticket_draw};
