@@ -33,7 +33,7 @@ usage() {
 build=$1
 shift
 bench=$build/bench/bench_sync
-runs=3 visits=10000 bundles=100 mode=batch gzip=1 links=loopback,rural
+runs=3 visits=10000 bundles=500 mode=batch gzip=1 links=loopback,rural
 rate=384 rtt=300 loss=0.01
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
