@@ -16,8 +16,10 @@
  * data from memory.
  *
  * Staff (kiosk_staff.c) sign in from welcome's footer with a PIN; their
- * screens (pin, queue) are "resident" screens too, so the same inactivity
- * return locks them.
+ * screens (pin, queue, vcard) are "resident" screens too, so the same
+ * inactivity return locks them. Calling the next ticket opens its
+ * vaccination card (kiosk_vcard.c), where the box scan and the body site
+ * lead to the recorded dose.
  */
 #ifndef KIOSK_H
 #define KIOSK_H
@@ -57,6 +59,9 @@ enum kiosk_print {
 	KIOSK_PRINT_WAITING, /* kept in the queue: no paper, no printer, ... */
 };
 
+/* The longest box code a scan may hold. */
+#define KIOSK_SCAN_MAX 128
+
 /* The resident being served (wiped on every return to welcome). */
 struct kiosk_resident {
 	struct person person; /* as read or typed; id set once saved */
@@ -72,6 +77,14 @@ struct kiosk_resident {
 	struct store_visit visit;	  /* made at consent: the queue ticket */
 	char job[STORE_ID_LEN + 1];	  /* the ticket's print job */
 	enum kiosk_print print;
+	/* The vaccination card (vcard, kiosk_vcard.c) of the visit called. */
+	char code[KIOSK_SCAN_MAX + 1]; /* the box code scanned last */
+	int scan;		       /* 0 none, 1 passed the box check, -1 refused */
+	char scan_why[48];	       /* string key of the refusal, "" none */
+	char lot[21];		       /* the lot that passed the box check */
+	const char *site;	       /* "left-deltoid", "right-deltoid", NULL none */
+	int assessed;		       /* the staff confirmed a doctor's assessment */
+	char observe_until[8];	       /* "HH:MM" once the dose is recorded */
 };
 
 /* Staff sign-in and the queue (kiosk_staff.c); kept out of res, so a
@@ -117,7 +130,10 @@ struct kiosk {
 /* Screens. */
 extern const struct kiosk_screen kiosk_welcome, kiosk_identify, kiosk_confirm, kiosk_decision,
     kiosk_screening, kiosk_doctor, kiosk_deferred, kiosk_consent, kiosk_ticket, kiosk_pin,
-    kiosk_queue;
+    kiosk_queue, kiosk_vcard;
+
+/* Shows the vaccination card of visit v, just called (kiosk_vcard.c). */
+void kiosk_vcard_open(struct kiosk *k, const struct store_visit *v);
 
 /* The staff PIN in database meta "kiosk_staff_pin", as
  * "STAFFID:SALTHEX:HASHHEX" with HASH = SHA-256(SALT || PIN). */
@@ -133,6 +149,9 @@ void kiosk_go(struct kiosk *k, const struct kiosk_screen *s);
 /* Input, from events or scripts. */
 void kiosk_tap(struct kiosk *k, const char *id);
 void kiosk_card(struct kiosk *k, const struct idcard_card *card);
+/* A scanned code (len bytes, as the scanner typed it); only the vcard
+ * screen takes one (kiosk_vcard.c). */
+void kiosk_scan(struct kiosk *k, const char *text, size_t len);
 /* A point of a stroke at window (x, y) on signature pad id of the current
  * screen while the finger is down (down = 1); down = 0 ends the stroke.
  * Returns 0, or -1 when id is not a signature pad on this screen. */

@@ -10,6 +10,8 @@
  *   draw X,Y X,Y ...  a stroke through the points (window pixels) on the
  *                     signature pad under the first point (kiosk_stroke:
  *                     finger down at each point, up after the last)
+ *   scan TEXT         the barcode scanner reads TEXT (a box's GS1 code as
+ *                     vaxbusctl takes it, kiosk_scan)
  *   wait MS           MS milliseconds pass without input (the kiosk's
  *                     clock skips ahead; nothing sleeps)
  *   expect SCREEN     the screen shown is SCREEN
@@ -195,6 +197,11 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 			else
 				kiosk_card(k, &c);
 			idcard_card_wipe(&c);
+		} else if (strcmp(cmd, "scan") == 0) {
+			if (!*arg)
+				rc = fail(path, n, "want the scanned text", NULL);
+			else
+				kiosk_scan(k, arg, strlen(arg));
 		} else if (strcmp(cmd, "draw") == 0) {
 			rc = draw(k, arg, path, n);
 		} else if (strcmp(cmd, "printer") == 0) {

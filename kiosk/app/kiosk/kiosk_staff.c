@@ -2,7 +2,7 @@
  * kiosk_staff: the staff's side of the kiosk — sign-in with a PIN and the
  * day's queue.
  *
- *   welcome --staff--> pin --right PIN--> queue --call--> (next ticket)
+ *   welcome --staff--> pin --right PIN--> queue --call--> vcard (next ticket)
  *                                            --lock--> welcome
  *
  * The PIN is checked by k->staff_check (kiosk_staff_check_meta unless the
@@ -10,7 +10,8 @@
  * KIOSK_PIN_LOCKOUT_MS on the kiosk's clock. The queue lists today's
  * queued visits by ticket with only the name's first character and the
  * age; "call" moves the first one on (VISIT_EV_CALL, the staff id as the
- * actor), as vaxbusctl's visit commands would. Welcome shows the ticket
+ * actor), as vaxbusctl's visit commands would, and shows their
+ * vaccination card (kiosk_vcard.c). Welcome shows the ticket
  * being served, read from the day's visits (kiosk_serving_draw).
  */
 #include <openssl/crypto.h>
@@ -200,6 +201,7 @@ static void queue_call(struct kiosk *k)
 		return;
 	}
 	snprintf(k->staff.serving, sizeof(k->staff.serving), "%s", v.ticket);
+	kiosk_vcard_open(k, &v);
 }
 
 static void queue_tap(struct kiosk *k, const char *id)
