@@ -19,6 +19,7 @@ struct store;
 struct catalog;
 struct config;
 struct devices;
+struct store_outbox_row;
 
 enum ctl_exit {
 	CTL_OK = 0,
@@ -120,6 +121,10 @@ int ctl_date(struct ctl *c, const char *opt, const char *value, int32_t *out);
 
 /* Parses a decimal integer within [min, max]; refuses naming the option. */
 int ctl_int(struct ctl *c, const char *opt, const char *value, long min, long max, long *out);
+
+/* A store_outbox_list callback: appends the row to the JSON array arg as
+ * {id, kind, record, state, attempts, server_id, last_error}. VB_OK. */
+int ctl_outbox_row_json(void *arg, const struct store_outbox_row *row);
 
 /* Releases what ctl_store/ctl_catalog opened. */
 void ctl_cleanup(struct ctl *c);

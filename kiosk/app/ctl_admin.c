@@ -102,7 +102,7 @@ int ctl_cmd_init(struct ctl *c, int argc, char **argv)
 	return ctl_emit(c, o, NULL);
 }
 
-static int add_outbox_row(void *arg, const struct store_outbox_row *row)
+int ctl_outbox_row_json(void *arg, const struct store_outbox_row *row)
 {
 	json_t *rows = arg;
 	json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id", row->id,
@@ -145,7 +145,7 @@ int ctl_cmd_outbox_list(struct ctl *c, int argc, char **argv)
 	json_t *rows = json_array();
 	int vb = store_outbox_counts(c->st, &n);
 	if (!vb)
-		vb = store_outbox_list(c->st, state, (size_t)limit, add_outbox_row, rows);
+		vb = store_outbox_list(c->st, state, (size_t)limit, ctl_outbox_row_json, rows);
 	if (vb) {
 		json_decref(rows);
 		return ctl_storage(c, vb);

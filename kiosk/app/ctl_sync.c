@@ -169,14 +169,6 @@ int ctl_cmd_sync(struct ctl *c, int argc, char **argv)
 	return ctl_emit(c, out, NULL);
 }
 
-static int add_failed(void *arg, const struct store_outbox_row *row)
-{
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:I, s:s}", "id", row->id, "kind",
-					     row->kind, "record", row->record_id, "attempts",
-					     (json_int_t)row->attempts, "error", row->last_error));
-	return 0;
-}
-
 /* UTC seconds as local ISO 8601, or null for 0 / none. */
 static json_t *when(const struct ctl *c, int64_t t)
 {
@@ -200,7 +192,7 @@ int ctl_cmd_sync_status(struct ctl *c, int argc, char **argv)
 	json_t *failed = json_array();
 	int vb = sync_status_read(c->st, &s);
 	if (!vb)
-		vb = store_outbox_list(c->st, STORE_OUTBOX_FAILED, 50, add_failed, failed);
+		vb = store_outbox_list(c->st, STORE_OUTBOX_FAILED, 50, ctl_outbox_row_json, failed);
 	if (vb) {
 		json_decref(failed);
 		return ctl_storage(c, vb);
@@ -229,7 +221,7 @@ int ctl_cmd_sync_status(struct ctl *c, int argc, char **argv)
 		printf("refused %s %s (%s): %s\n", json_string_value(json_object_get(f, "kind")),
 		       json_string_value(json_object_get(f, "record")),
 		       json_string_value(json_object_get(f, "id")),
-		       json_string_value(json_object_get(f, "error")));
+		       json_string_value(json_object_get(f, "last_error")));
 	}
 	json_decref(o);
 	return CTL_OK;

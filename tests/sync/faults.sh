@@ -175,7 +175,7 @@ run 0 sync --once --timeout 60
 has '.failed == 2 and .acked == 58 and .pending == 0'
 run 0 sync status
 has '.failed == 2 and (.failed_records | map(.kind) | sort) == ["immunization", "patient"]'
-has '.failed_records | all(.error | test("HTTP 4[0-9][0-9]"))'
+has '.failed_records | all(.last_error | test("HTTP 4[0-9][0-9]"))'
 stats poison
 has '.counts.Patient == 29 and .counts.Immunization == 29'
 platform_stop poison
