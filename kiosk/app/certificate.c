@@ -105,7 +105,8 @@ static void dose_place(struct store *st, const struct store_dose *d, struct ddcc
 	if (strcmp(d->source, "bus") == 0 &&
 	    store_cert_dose_place(st, d->id, bus, sizeof(bus), site, sizeof(site)) == VB_OK &&
 	    bus[0]) {
-		snprintf(out->centre, sizeof(out->centre), "vaxbus %s %s", bus, site);
+		/* Ids of up to 55 bytes each fit whole (init allows 63). */
+		snprintf(out->centre, sizeof(out->centre), "vaxbus %.55s %.55s", bus, site);
 		snprintf(out->performer, sizeof(out->performer), "vaxbus %s", bus);
 	} else if (strcmp(d->source, "platform") == 0) {
 		snprintf(out->performer, sizeof(out->performer), "Immunization platform record");

@@ -52,13 +52,6 @@ struct kiosk_screen {
 	void (*draw)(struct kiosk *k);
 };
 
-/* What became of the queue ticket's print job (ticket screen). */
-enum kiosk_print {
-	KIOSK_PRINT_NONE,    /* not sent yet */
-	KIOSK_PRINT_DONE,    /* the printer took it */
-	KIOSK_PRINT_WAITING, /* kept in the queue: no paper, no printer, ... */
-};
-
 /* The longest box code a scan may hold. */
 #define KIOSK_SCAN_MAX 128
 
@@ -76,7 +69,6 @@ struct kiosk_resident {
 	char deferral[32];		  /* why the visit was deferred (deferred screen) */
 	struct store_visit visit;	  /* made at consent: the queue ticket */
 	char job[STORE_ID_LEN + 1];	  /* the ticket's print job */
-	enum kiosk_print print;
 	/* The vaccination card (vcard, kiosk_vcard.c) of the visit called. */
 	char code[KIOSK_SCAN_MAX + 1]; /* the box code scanned last */
 	int scan;		       /* 0 none, 1 passed the box check, -1 refused */
@@ -103,9 +95,13 @@ struct kiosk_staff {
 	char serving[8];	     /* the ticket last called, "" none */
 };
 
+struct kiosk_print;
+
 struct kiosk {
 	struct ui *ui;
 	struct store *st;
+	const char *db_path;	   /* the database file (workers open their own connection) */
+	struct kiosk_print *print; /* the print worker (kiosk_print.h) */
 	struct catalog *cat;
 	struct config cfg;
 	const struct kiosk_screen *screen;
@@ -191,11 +187,9 @@ void kiosk_dose_line(struct kiosk *k, enum ui_lang lang, char *out, size_t cap);
 
 /* The queue ticket of k->res.visit (kiosk_ticket.c): lays the paper
  * ticket out and adds its print job (k->res.job) in the caller's
- * transaction (a layout failure only leaves no job: VB_OK); then, after
- * the commit, runs the print queue on the configured printer and sets
- * k->res.print. */
+ * transaction (a layout failure only leaves no job: VB_OK). After the
+ * commit the caller sends it with kiosk_print_kick. */
 int kiosk_ticket_queue(struct kiosk *k, int64_t now);
-void kiosk_ticket_print(struct kiosk *k);
 
 /* The kiosk's monotonic clock in milliseconds: CLOCK_MONOTONIC plus the
  * time a script has skipped. Timeouts and countdowns use it, never the

@@ -20,6 +20,7 @@
 
 #include "iddoc.h"
 #include "kiosk.h"
+#include "kiosk_print.h"
 #include "store.h"
 #include "store_consent.h"
 
@@ -122,8 +123,7 @@ static void consent_sign(struct kiosk *k)
 	}
 	kiosk_signature_wipe(k);
 	kiosk_go(k, &kiosk_ticket);
-	kiosk_draw(k); /* the number is on the screen before the printer is asked */
-	kiosk_ticket_print(k);
+	kiosk_print_kick(k);
 }
 
 static void consent_tap(struct kiosk *k, const char *id)

@@ -22,6 +22,10 @@
  *                     its [sim] printer folder), or ready (none of them)
  *   printed N         the simulated printer's folder holds N receipts
  *
+ * Before each line the script waits for the print worker to finish what
+ * the last one asked of it (kiosk_print_settle), so what the printer did
+ * is on the screen and on paper when the script looks.
+ *
  * The first failing line stops the run with "FILE:LINE: what" on stderr.
  */
 #include "kiosk_script.h"
@@ -38,6 +42,7 @@
 #include <unistd.h>
 
 #include "idcard.h"
+#include "kiosk_print.h"
 
 static int fail(const char *file, int line, const char *what, const char *arg)
 {
@@ -148,6 +153,7 @@ static long receipts(const struct kiosk *k)
 
 static void redraw(struct kiosk *k)
 {
+	kiosk_print_settle(k); /* what the printer did shows before a script looks */
 	kiosk_idle(k);
 	if (k->dirty)
 		kiosk_draw(k);

@@ -8,7 +8,8 @@
  * and English, as `vaxbusctl print ticket` does) and stored as a print job
  * in the transaction that queues the visit; once committed, the print
  * queue is run on the configured printer ([devices] mode = sim writes
- * receipts into the [sim] printer folder). A printer that cannot print
+ * receipts into the [sim] printer folder) by the print worker
+ * (kiosk_print.h), while the screen shows "printing". A printer that cannot print
  * (no paper, cover open, unplugged, none) never stops the resident: the
  * number stays on the screen with a message to ask the staff for it, and
  * the job stays queued for the next run of the queue (the next ticket, or
@@ -18,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices.h"
 #include "kiosk.h"
+#include "kiosk_print.h"
 #include "printq.h"
 #include "receipt.h"
 #include "store_meta.h"
@@ -60,29 +61,6 @@ int kiosk_ticket_queue(struct kiosk *k, int64_t now)
 	return rc;
 }
 
-void kiosk_ticket_print(struct kiosk *k)
-{
-	struct devices d = {0};
-	struct printer_dev *p = NULL;
-	struct printq_result res;
-	struct store_print_job job;
-	int drv = devices_init(&d, &k->cfg);
-	if (!drv)
-		drv = devices_printer(&d, &p);
-	int rc = printq_run(k->st, drv ? NULL : p, k->now(), &res);
-	if (p)
-		p->ops->free(p);
-	devices_cleanup(&d);
-	int done = !rc && k->res.job[0] && store_print_get(k->st, k->res.job, &job) == VB_OK &&
-		   job.state == STORE_PRINT_DONE;
-	k->res.print = done ? KIOSK_PRINT_DONE : KIOSK_PRINT_WAITING;
-	if (!done)
-		fprintf(stderr, "vaxbus-kiosk: ticket not printed, %lld job(s) kept: %s\n",
-			(long long)(rc ? -1 : res.pending),
-			rc ? "storage error" : res.blocked.text);
-	k->dirty = 1;
-}
-
 static void ticket_tap(struct kiosk *k, const char *id)
 {
 	kiosk_common_tap(k, strcmp(id, "ticket.done") == 0 ? "exit" : id);
@@ -108,9 +86,14 @@ static void ticket_draw(struct kiosk *k)
 	line(k, &r, ui_str(k->ui, "ticket.wait"), UI_SIZE_TITLE, UI_C_TEXT, gap);
 	if (k->res.ask_staff)
 		line(k, &r, ui_str(k->ui, "ticket.doctor_first"), UI_SIZE_TITLE, UI_C_TEXT, gap);
-	if (k->res.print == KIOSK_PRINT_DONE)
+	/* No job (the layout failed): the number on the screen is the ticket. */
+	struct store_print_job job;
+	int paper = k->res.job[0] && store_print_get(k->st, k->res.job, &job) == VB_OK;
+	if (paper && job.state == STORE_PRINT_DONE)
 		line(k, &r, ui_str(k->ui, "ticket.printed"), UI_SIZE_BODY, UI_C_MUTED, 0);
-	else if (k->res.print == KIOSK_PRINT_WAITING)
+	else if (paper && job.state == STORE_PRINT_PENDING && kiosk_print_busy(k))
+		line(k, &r, ui_str(k->ui, "ticket.printing"), UI_SIZE_BODY, UI_C_MUTED, 0);
+	else if (paper)
 		line(k, &r, ui_str(k->ui, "ticket.printer_error"), UI_SIZE_TITLE, UI_C_BAD, 0);
 	ui_button(k->ui, "ticket.done", ui_col(row, 2, 1, ui_mm(k->ui, 5, 1)),
 		  ui_str(k->ui, "ticket.done"), UI_BTN_PRIMARY);

@@ -15,6 +15,7 @@
 
 #include "catalog_file.h"
 #include "kiosk.h"
+#include "kiosk_print.h"
 #include "kiosk_script.h"
 #include "store.h"
 #include "store_meta.h"
@@ -98,6 +99,9 @@ static int open_kiosk(const struct args *a, struct kiosk *k)
 		return 1;
 	}
 	k->now = wallclock_now;
+	k->db_path = a->db;
+	if (kiosk_print_start(k))
+		return 1;
 	k->last_input_ms = kiosk_clock_ms(k);
 	kiosk_go(k, &kiosk_welcome);
 	return 0;
@@ -145,7 +149,7 @@ static void run(struct kiosk *k)
 				: ev.type == SDL_FINGERUP ? SDL_MOUSEBUTTONUP
 							  : SDL_MOUSEMOTION,
 				pad);
-		else if (got && ev.type == SDL_WINDOWEVENT)
+		else if (got && (ev.type == SDL_WINDOWEVENT || ev.type == kiosk_print_event))
 			k->dirty = 1;
 		kiosk_idle(k);
 		if (k->dirty)
@@ -164,6 +168,7 @@ int main(int argc, char **argv)
 	if (!rc)
 		rc = a.script ? (kiosk_script_run(&k, a.script, a.shots, a.golden) ? 1 : 0)
 			      : (run(&k), 0);
+	kiosk_print_stop(&k);
 	kiosk_forget(&k);
 	ui_close(k.ui);
 	store_close(k.st);
