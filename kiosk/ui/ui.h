@@ -166,10 +166,10 @@ void ui_keypad(struct ui *u, const char *prefix, struct ui_rect r, const char *l
 void ui_progress(struct ui *u, struct ui_rect r, int64_t done, int64_t total,
 		 enum ui_colour colour);
 
-/* A QR code of text (byte mode, ECC M), black on white with its quiet
+/* A QR code of payload (byte mode, ECC M), black on white with its quiet
  * zone, in whole pixels per module, as large as fits r, centred. Nothing
  * is drawn if it does not fit (logged once). */
-void ui_qr(struct ui *u, struct ui_rect r, const char *text);
+void ui_qr(struct ui *u, struct ui_rect r, const char *payload);
 
 /* A signature pad: strokes the caller keeps (ui_sigpad_*), drawn in r; the
  * pad registers id for hit testing. */
