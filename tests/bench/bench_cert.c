@@ -41,6 +41,7 @@
 #include "certificate.h"
 #include "config.h"
 #include "escpos.h"
+#include "figures.h"
 #include "iddoc.h"
 #include "person.h"
 #include "pinyin.h"
@@ -59,50 +60,11 @@
 static const char *const row_names[N_ROWS] = {"capture", "sign",   "qr",       "qrpage",
 					      "receipt", "escpos", "QR TOTAL", "RECEIPT TOTAL"};
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void die(const char *what, int rc, const char *msg)
 {
 	fprintf(stderr, "bench_cert: %s: %s%s%s\n", what, vb_strerror(rc), msg && *msg ? ": " : "",
 		msg ? msg : "");
 	exit(1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts v[0..n) and returns its median. */
-static double sorted_median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void machine(void)
-{
-	struct utsname u;
-	char line[256], model[300] = "?";
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "model name", 10) == 0) {
-			char *colon = strchr(line, ':');
-			snprintf(model, sizeof(model), "%s", colon ? colon + 2 : line);
-			model[strcspn(model, "\n")] = '\0';
-			break;
-		}
-	if (f)
-		fclose(f);
-	uname(&u);
-	printf("machine: %s, %ld CPUs, %s %s\n", model, sysconf(_SC_NPROCESSORS_ONLN), u.sysname,
-	       u.machine);
 }
 
 /* A database with one resident, two doses of a two-dose series (so an SHC
@@ -195,13 +157,13 @@ int main(int argc, char **argv)
 		die("catalog", rc, err);
 	config_defaults(&cfg);
 	const struct receipt_font font = {cfg.font, cfg.font_index};
-	double t_load = now_ms();
+	double t_load = figures_now_ms();
 	if ((rc = pinyin_default(&py, &why)))
 		die("Unihan readings", rc, why.text);
-	double unihan_ms = now_ms() - t_load;
+	double unihan_ms = figures_now_ms() - t_load;
 	build(st, key, visit, &signer);
 
-	machine();
+	figures_machine();
 	printf("runs: %d per format, paper %d dots; Unihan readings loaded once in %.0f ms (%zu "
 	       "characters)\n\n",
 	       runs, paper, unihan_ms, pinyin_count(py));
@@ -231,17 +193,17 @@ int main(int argc, char **argv)
 			char *payload = NULL;
 			int64_t now = 1622512800 + r; /* 2021-06-01 */
 			double t[8];
-			t[0] = now_ms();
+			t[0] = figures_now_ms();
 			if ((rc = certificate_capture(st, cat, visit, signer.issuer_url, now, &rec,
 						      &src, &why)))
 				die("capture", rc, why.text);
-			t[1] = now_ms();
+			t[1] = figures_now_ms();
 			if ((rc = cert_issue(&rec, fmts[fi], &signer.signer, &payload, &why)))
 				die("cert_issue", rc, why.text);
-			t[2] = now_ms();
+			t[2] = figures_now_ms();
 			if ((rc = certificate_qr(payload, QR_ECLEVEL_Q, &qr)))
 				die("qr", rc, NULL);
-			t[3] = now_ms();
+			t[3] = figures_now_ms();
 			if ((rc = certificate_render(qr_tmpl, &rec, NULL, payload, &font, paper,
 						     &qpage, &qinfo, err, sizeof(err))))
 				die("qr page", rc, err);
@@ -249,19 +211,19 @@ int main(int argc, char **argv)
 			escpos_init(&qb);
 			escpos_page(&qb, qpage);
 			escpos_cut(&qb, ESCPOS_CUT_PARTIAL);
-			t[4] = now_ms();
+			t[4] = figures_now_ms();
 			if ((rc = certificate_render(VB_ASSETS_DIR "/receipts/certificate.txt",
 						     &rec, catalog_find(cat, src.product), payload,
 						     &font, paper, &page, &info, err, sizeof(err))))
 				die("render", rc, err);
-			t[5] = now_ms();
+			t[5] = figures_now_ms();
 			escpos_buf_init(&b, 4u << 20);
 			escpos_init(&b);
 			escpos_page(&b, page);
 			escpos_cut(&b, ESCPOS_CUT_PARTIAL);
 			if (b.err || qb.err)
 				die("escpos", VB_EINVAL, NULL);
-			t[6] = now_ms();
+			t[6] = figures_now_ms();
 			for (int i = 0; i < N_PHASES; i++)
 				ph[i][r] = t[i + 1] - t[i];
 			ph[6][r] = ph[0][r] + ph[1][r] + ph[3][r];
@@ -280,7 +242,7 @@ int main(int argc, char **argv)
 		}
 		const char *name = certificate_format_name(fmts[fi]);
 		for (int i = 0; i < N_ROWS; i++) {
-			double med = sorted_median(ph[i], (size_t)runs);
+			double med = figures_median(ph[i], (size_t)runs);
 			printf("%-6s %-13s %6.3f ms %6.3f ms %6.3f ms\n", name, row_names[i], med,
 			       ph[i][0], ph[i][runs - 1]);
 		}

@@ -42,6 +42,7 @@
 
 #include "catalog.h"
 #include "catalog_file.h"
+#include "figures.h"
 #include "person.h"
 #include "store.h"
 #include "store_meta.h"
@@ -58,13 +59,6 @@
 
 static char base_dir[256];
 static char work_dir[300], work_db[400]; /* the database in use, removed on exit */
-
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void remove_work_db(void)
 {
@@ -120,26 +114,6 @@ static uint64_t next_random(uint64_t *state)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
 	return z ^ (z >> 31);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Sorts v[0..n) and returns its median. */
-static double sorted_median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(v[0]), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* The p-th percentile (nearest rank) of sorted v[0..n). */
-static double percentile(const double *v, size_t n, unsigned p)
-{
-	size_t rank = (n * p + 99) / 100;
-	return v[rank ? rank - 1 : 0];
 }
 
 /* Resident i (visits.h), or exit. */
@@ -218,10 +192,10 @@ static void size_run(const struct catalog *cat, int visits, struct size_run *out
 	measure_db(&out->empty);
 
 	st = open_db();
-	double start = mono_s();
+	double start = (figures_now_ms() / 1e3);
 	if ((rc = visits_write(st, cat, visits, why, sizeof(why))))
 		fail(why, rc, st);
-	out->seconds = mono_s() - start;
+	out->seconds = (figures_now_ms() / 1e3) - start;
 	store_close(st);
 	measure_db(&out->full);
 	remove_work_db();
@@ -262,13 +236,13 @@ static void bench_size(const struct catalog *cat, int visits, int runs)
 	int mid = 0;
 	double sorted[MAX_RUNS];
 	memcpy(sorted, per_visit, sizeof(double) * (size_t)runs);
-	double med = sorted_median(sorted, (size_t)runs);
+	double med = figures_median(sorted, (size_t)runs);
 	for (int k = 1; k < runs; k++)
 		if ((per_visit[k] - med) * (per_visit[k] - med) <
 		    (per_visit[mid] - med) * (per_visit[mid] - med))
 			mid = k;
 	printf("   %-5s %10.1f %12s %12s %10.0f %13.2f   (min %.0f, max %.0f B/visit)\n", "median",
-	       sorted_median(rate, (size_t)runs), "", "", med, med * 10000 / 1e6, sorted[0],
+	       figures_median(rate, (size_t)runs), "", "", med, med * 10000 / 1e6, sorted[0],
 	       sorted[runs - 1]);
 
 	if (!r[mid].full.n) {
@@ -299,7 +273,7 @@ static double build_persons(uint64_t n)
 	int64_t now = vbdate_to_unix(visits_first_day()) - VISITS_UTC_OFFSET_S + 9 * 3600;
 	struct store *st = open_db();
 	struct person p;
-	double start = mono_s(), last = start;
+	double start = (figures_now_ms() / 1e3), last = start;
 	int rc;
 	if ((rc = store_meta_init_identity(st, "bus-gz-017", "site-zhenning-03")))
 		fail("identity", rc, st);
@@ -313,15 +287,15 @@ static double build_persons(uint64_t n)
 		if ((i + 1) % PERSONS_PER_TX == 0 || i + 1 == n) {
 			if ((rc = store_commit(st)))
 				fail("commit", rc, st);
-			if (mono_s() - last >= 10) {
-				last = mono_s();
+			if ((figures_now_ms() / 1e3) - last >= 10) {
+				last = (figures_now_ms() / 1e3);
 				fprintf(stderr, "   ... %" PRIu64 " persons, %.0f s\n", i + 1,
 					last - start);
 			}
 		}
 	}
 	store_close(st);
-	return mono_s() - start;
+	return (figures_now_ms() / 1e3) - start;
 }
 
 struct lookup_figures {
@@ -338,9 +312,9 @@ static void lookup_run(struct store *st, uint64_t n, uint64_t seed, struct looku
 		int absent = k % 2;
 		uint64_t i = next_random(&seed) % n + (absent ? n : 0);
 		resident(i, &want);
-		double t0 = mono_s();
+		double t0 = (figures_now_ms() / 1e3);
 		int rc = store_person_find_doc(st, want.doc.type, want.doc.number, &got);
-		double us = (mono_s() - t0) * 1e6;
+		double us = ((figures_now_ms() / 1e3) - t0) * 1e6;
 		if (absent ? rc != VB_ENOTFOUND
 			   : rc != VB_OK || strcmp(got.doc.number, want.doc.number) != 0)
 			fail(absent ? "absent number found" : "registered number not found",
@@ -350,11 +324,11 @@ static void lookup_run(struct store *st, uint64_t n, uint64_t seed, struct looku
 		person_wipe(&want);
 		(absent ? t_miss : t_hit)[k / 2] = us;
 	}
-	hit->median = sorted_median(t_hit, LOOKUPS);
-	hit->p99 = percentile(t_hit, LOOKUPS, 99);
+	hit->median = figures_median(t_hit, LOOKUPS);
+	hit->p99 = figures_percentile(t_hit, LOOKUPS, 99);
 	hit->max = t_hit[LOOKUPS - 1];
-	miss->median = sorted_median(t_miss, LOOKUPS);
-	miss->p99 = percentile(t_miss, LOOKUPS, 99);
+	miss->median = figures_median(t_miss, LOOKUPS);
+	miss->p99 = figures_percentile(t_miss, LOOKUPS, 99);
 	miss->max = t_miss[LOOKUPS - 1];
 }
 
@@ -366,8 +340,8 @@ static void print_lookup_summary(const char *kind, const struct lookup_figures *
 		p99[k] = f[k].p99;
 		max[k] = f[k].max;
 	}
-	printf("   %-9s %-7s %11.1f %11.1f %11.1f\n", kind, "median", sorted_median(med, runs),
-	       sorted_median(p99, runs), sorted_median(max, runs));
+	printf("   %-9s %-7s %11.1f %11.1f %11.1f\n", kind, "median", figures_median(med, runs),
+	       figures_median(p99, runs), figures_median(max, runs));
 }
 
 static void bench_lookup(uint64_t n, int runs)

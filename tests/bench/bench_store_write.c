@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "figures.h"
 #include "store.h"
 #include "store_audit.h"
 #include "store_group.h"
@@ -44,13 +45,6 @@ static const char SQL_INSERT[] = "INSERT INTO bench_record (id, person_id, vacci
 				 " given_at, site, staff) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 static char base_dir[256];
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(const char *what, int rc, const char *msg)
 {
@@ -122,13 +116,13 @@ static double run_tx(const char *path, double seconds)
 	if ((rc = store_exec_static(st, SQL_TABLE)))
 		die("create table", rc, store_errmsg(st));
 	int64_t n = 0;
-	double t0 = now_s(), t = t0;
+	double t0 = (figures_now_ms() / 1e3), t = t0;
 	while (t - t0 < seconds) {
 		if ((rc = store_begin(st)) || (rc = write_record(st, NULL)) ||
 		    (rc = store_commit(st)))
 			die("write", rc, store_errmsg(st));
 		n++;
-		t = now_s();
+		t = (figures_now_ms() / 1e3);
 	}
 	store_close(st);
 	return (double)n / (t - t0);
@@ -144,7 +138,7 @@ struct submitter {
 static void *submit_loop(void *arg)
 {
 	struct submitter *s = arg;
-	while (s->limit ? s->n < s->limit : now_s() < s->until) {
+	while (s->limit ? s->n < s->limit : (figures_now_ms() / 1e3) < s->until) {
 		int rc = store_group_submit(s->g, write_record, NULL);
 		if (rc)
 			die("submit", rc, "");
@@ -170,7 +164,7 @@ static double run_group(const char *path, int threads, double seconds, int64_t p
 		die("create table", rc, "");
 	struct store_group_stats before, after;
 	store_group_stats(g, &before);
-	double t0 = now_s();
+	double t0 = (figures_now_ms() / 1e3);
 	for (int i = 0; i < threads; i++) {
 		sub[i] = (struct submitter){g, t0 + seconds, 0, per_thread};
 		if (pthread_create(&th[i], NULL, submit_loop, &sub[i]) != 0)
@@ -181,7 +175,7 @@ static double run_group(const char *path, int threads, double seconds, int64_t p
 		pthread_join(th[i], NULL);
 		n += sub[i].n;
 	}
-	double t = now_s();
+	double t = (figures_now_ms() / 1e3);
 	store_group_stats(g, &after);
 	store_group_close(g);
 	uint64_t batches = after.batches - before.batches;
@@ -189,16 +183,9 @@ static double run_group(const char *path, int threads, double seconds, int64_t p
 	return (double)n / (t - t0);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void report(const char *mode, int threads, double *v, int runs, double batch)
 {
-	qsort(v, (size_t)runs, sizeof(v[0]), cmp_double);
-	double median = runs % 2 ? v[runs / 2] : (v[runs / 2 - 1] + v[runs / 2]) / 2;
+	double median = figures_median(v, (size_t)runs);
 	printf("%-12s %7d %10.0f %10.0f %10.0f", mode, threads, median, v[0], v[runs - 1]);
 	if (batch > 0)
 		printf(" %10.1f", batch);

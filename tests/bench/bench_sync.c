@@ -32,6 +32,7 @@
 
 #include "catalog.h"
 #include "catalog_file.h"
+#include "figures.h"
 #include "store.h"
 #include "store_outbox.h"
 #include "sync.h"
@@ -42,13 +43,6 @@
 #define PROGRESS_EVERY_S 10.0 /* a progress line on stderr */
 
 static char work_dir[300], work_db[400]; /* removed on exit */
-
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* The engine's wall clock: the real one (the records are from 2021, so
  * every row is due at once). */
@@ -113,7 +107,7 @@ struct progress {
 static int on_progress(void *arg, const struct sync_progress *p)
 {
 	struct progress *r = arg;
-	double t = mono_s();
+	double t = (figures_now_ms() / 1e3);
 	if (t - r->last >= PROGRESS_EVERY_S) {
 		r->last = t;
 		fprintf(stderr,
@@ -190,7 +184,7 @@ int main(int argc, char **argv)
 
 	/* The queue: written, not timed. */
 	struct store *st = open_db();
-	double t0 = mono_s();
+	double t0 = (figures_now_ms() / 1e3);
 	if ((rc = visits_setup(st, cat, (int)visits)))
 		fail("set-up", rc, st);
 	if ((rc = visits_write(st, cat, (int)visits, err, sizeof(err))))
@@ -200,7 +194,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"bench_sync: %ld visits written in %.1f s; draining %" PRId64
 		" records to %s (%s, bundles of %d, gzip %s)\n",
-		visits, mono_s() - t0, before.pending, o.url,
+		visits, (figures_now_ms() / 1e3) - t0, before.pending, o.url,
 		o.mode == SYNC_MODE_TRANSACTION ? "transaction" : "batch", o.bundle_size,
 		o.gzip ? "on" : "off");
 
@@ -211,7 +205,7 @@ int main(int argc, char **argv)
 	struct sync_progress p;
 	memset(&p, 0, sizeof(p));
 	int passes = 0, failed_passes = 0, in_a_row = 0;
-	struct progress pr = {mono_s(), mono_s()};
+	struct progress pr = {(figures_now_ms() / 1e3), (figures_now_ms() / 1e3)};
 	for (;;) {
 		int64_t acked = p.acked;
 		passes++;
@@ -228,7 +222,7 @@ int main(int argc, char **argv)
 		int64_t wait = sync_engine_next_attempt(e) - now_s();
 		sleep(wait > 0 ? (unsigned)(wait < 30 ? wait : 30) : 1);
 	}
-	double seconds = mono_s() - pr.start;
+	double seconds = (figures_now_ms() / 1e3) - pr.start;
 	sync_engine_free(e);
 	catalog_free(cat);
 
