@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kiosk_demo.h"
 #include "vbdate.h"
 
 int64_t kiosk_clock_ms(const struct kiosk *k)
@@ -30,6 +31,7 @@ void kiosk_go(struct kiosk *k, const struct kiosk_screen *s)
 	k->screen = s;
 	if (s->enter)
 		s->enter(k);
+	kiosk_say(k, 1);
 	k->dirty = 1;
 }
 
@@ -38,14 +40,28 @@ void kiosk_tap(struct kiosk *k, const char *id)
 	k->last_input_ms = kiosk_clock_ms(k);
 	if (!ui_widget_shown(k->ui, id))
 		return; /* not on the screen, or disabled */
+	if (k->demo && kiosk_demo_tap(k, id))
+		return;
 	k->screen->tap(k, id);
+	kiosk_say(k, 0); /* the next question, the other language */
 	k->dirty = 1;
+}
+
+void kiosk_scan(struct kiosk *k, const char *text, size_t len)
+{
+	k->last_input_ms = kiosk_clock_ms(k);
+	if (k->screen == &kiosk_vcard)
+		kiosk_vcard_scan(k, text, len);
+	else if (k->screen == &kiosk_identify || k->screen == &kiosk_welcome)
+		kiosk_identify_scan(k, text, len);
 }
 
 void kiosk_draw(struct kiosk *k)
 {
 	ui_frame_begin(k->ui);
 	k->screen->draw(k);
+	if (k->demo)
+		kiosk_demo_draw(k);
 	ui_frame_end(k->ui);
 	k->dirty = 0;
 }
@@ -57,6 +73,8 @@ void kiosk_idle(struct kiosk *k)
 		kiosk_forget(k);
 		kiosk_go(k, &kiosk_welcome);
 	}
+	if (k->screen == &kiosk_observe)
+		kiosk_observe_tick(k);
 }
 
 void kiosk_fill(char *out, size_t cap, const char *tmpl, const char *const *names,

@@ -35,6 +35,7 @@
 #include "store_id.h"
 #include "store_visit.h"
 #include "ui.h"
+#include "ui_speech.h"
 #include "visit.h"
 
 /* Inactivity before a screen returns to welcome: a resident's screens
@@ -67,6 +68,7 @@ struct kiosk_resident {
 	int question;			  /* the screening page shown (visit_questions[]) */
 	unsigned ask_staff;		  /* bits (1u << question): a doctor sees them first */
 	char deferral[32];		  /* why the visit was deferred (deferred screen) */
+	int consent_page;		  /* the page of the consent text shown */
 	struct store_visit visit;	  /* made at consent: the queue ticket */
 	char job[STORE_ID_LEN + 1];	  /* the ticket's print job */
 	/* The vaccination card (vcard, kiosk_vcard.c) of the visit called. */
@@ -77,6 +79,13 @@ struct kiosk_resident {
 	const char *site;	       /* "left-deltoid", "right-deltoid", NULL none */
 	int assessed;		       /* the staff confirmed a doctor's assessment */
 	char observe_until[8];	       /* "HH:MM" once the dose is recorded */
+	/* Other documents, the phone and the family member
+	 * (kiosk_identify_more.c, kiosk_family.c). */
+	enum iddoc_type doc_type;	 /* the document chosen on doc_type */
+	char phone[24];			 /* the phone number being typed */
+	char proxy_id[STORE_ID_LEN + 1]; /* registers a family member; "" none */
+	char proxy_name[128];		 /* the proxy's name, for confirm */
+	char relationship[24];		 /* the family member to the proxy */
 };
 
 /* Staff sign-in and the queue (kiosk_staff.c); kept out of res, so a
@@ -96,6 +105,27 @@ struct kiosk_staff {
 };
 
 struct kiosk_print;
+
+/* The staff's day screen and device status (kiosk_day.c, kiosk_status.c). */
+enum kiosk_day_tab { KIOSK_DAY_STOCK, KIOSK_DAY_FRIDGES, KIOSK_DAY_REPORT, KIOSK_DAY_SYNC };
+enum kiosk_dev { KIOSK_DEV_IDCARD, KIOSK_DEV_SCANNER, KIOSK_DEV_PRINTER, KIOSK_DEV_THERMO,
+		 KIOSK_DEV_COUNT };
+struct kiosk_ops {
+	enum kiosk_day_tab tab;
+	char job[STORE_ID_LEN + 1];   /* the last job printed from these screens, "" none */
+	const char *dev[KIOSK_DEV_COUNT]; /* string key of each device's state, as probed */
+	size_t thermos;			  /* thermometers found */
+};
+struct kiosk_sync; /* the sync thread's side (kiosk_sync.c) */
+
+/* The ID card reader as its thread last saw it (kiosk_devices.h). */
+enum kiosk_reader {
+	KIOSK_READER_UNKNOWN = 0, /* no thread reads it (scripts) */
+	KIOSK_READER_READY,
+	KIOSK_READER_ABSENT, /* identify says: type your number */
+};
+struct kiosk_dev_threads;
+struct kiosk_demo;
 
 struct kiosk {
 	struct ui *ui;
@@ -121,12 +151,33 @@ struct kiosk {
 	 * when the PIN is wrong, -1 when it cannot be checked (no PIN set,
 	 * storage error). NULL: kiosk_staff_check_meta. */
 	int (*staff_check)(struct kiosk *k, const char *pin, char *staff_id, size_t cap);
+	/* The reader and scanner threads (kiosk_devices.h); NULL none. */
+	struct kiosk_dev_threads *dev_threads;
+	enum kiosk_reader reader;
+	/* Where the screens draw (kiosk_body); w 0: the whole window. */
+	struct ui_rect area;
+	/* The demo's side panel (kiosk_demo.h), drawn after the screen in
+	 * every frame, its taps offered to it first; NULL none. */
+	struct kiosk_demo *demo;
+	struct kiosk_ops ops;
+	struct kiosk_sync *sync; /* NULL: sync off (kiosk_day.h) */
+	/* Spoken prompts (kiosk_speech.c); NULL: none (espeak-ng failed). */
+	struct ui_speech *speech;
 };
 
 /* Screens. */
 extern const struct kiosk_screen kiosk_welcome, kiosk_identify, kiosk_confirm, kiosk_decision,
     kiosk_screening, kiosk_doctor, kiosk_deferred, kiosk_consent, kiosk_ticket, kiosk_pin,
-    kiosk_queue, kiosk_vcard;
+    kiosk_queue, kiosk_vcard, kiosk_day, kiosk_devices;
+extern const struct kiosk_screen kiosk_observe; /* the observation board (kiosk_observe.c) */
+/* The board's clock (kiosk_observe.c): marks the frame dirty when a
+ * minute it shows has changed. kiosk_idle calls it on the board. */
+void kiosk_observe_tick(struct kiosk *k);
+/* Passports and other documents typed on a Latin keyboard
+ * (kiosk_identify_more.c), the phone on confirm and the family member's
+ * relationship (kiosk_family.c). */
+extern const struct kiosk_screen kiosk_doc_type, kiosk_doc_number, kiosk_doc_name, kiosk_doc_birth,
+    kiosk_phone, kiosk_family;
 
 /* Shows the vaccination card of visit v, just called (kiosk_vcard.c). */
 void kiosk_vcard_open(struct kiosk *k, const struct store_visit *v);
@@ -145,9 +196,13 @@ void kiosk_go(struct kiosk *k, const struct kiosk_screen *s);
 /* Input, from events or scripts. */
 void kiosk_tap(struct kiosk *k, const char *id);
 void kiosk_card(struct kiosk *k, const struct idcard_card *card);
-/* A scanned code (len bytes, as the scanner typed it); only the vcard
- * screen takes one (kiosk_vcard.c). */
+/* A scanned code (len bytes, as the scanner typed it), handed to the
+ * screen that takes scans: the vcard's box code (kiosk_vcard_scan), a
+ * pre-registration QR on welcome or identify (kiosk_identify_scan,
+ * kiosk_identify_more.c); other screens ignore it. */
 void kiosk_scan(struct kiosk *k, const char *text, size_t len);
+void kiosk_vcard_scan(struct kiosk *k, const char *text, size_t len);
+void kiosk_identify_scan(struct kiosk *k, const char *text, size_t len);
 /* A point of a stroke at window (x, y) on signature pad id of the current
  * screen while the finger is down (down = 1); down = 0 ends the stroke.
  * Returns 0, or -1 when id is not a signature pad on this screen. */
@@ -159,7 +214,8 @@ void kiosk_signature_wipe(struct kiosk *k);
 void kiosk_draw(struct kiosk *k);
 
 /* After the screen's idle_s without input: back to welcome, the
- * resident's data wiped and the staff signed out. Call it from the loop. */
+ * resident's data wiped and the staff signed out; else the board's tick.
+ * Call it from the loop. */
 void kiosk_idle(struct kiosk *k);
 
 /* Copies tmpl to out (cap bytes) with each "{names[i]}" replaced by
@@ -177,6 +233,20 @@ void kiosk_forget(struct kiosk *k);
 struct ui_rect kiosk_body(struct kiosk *k);
 void kiosk_footer(struct kiosk *k, const char *back_id);
 int kiosk_common_tap(struct kiosk *k, const char *id);
+/* Spoken prompts (kiosk_speech.c). kiosk_speech_open opens k->speech,
+ * on or off as [kiosk] speech says (a failure is logged: no speech).
+ * kiosk_say says the current screen's prompt ("say.<screen id>", nothing
+ * on a screen without one); with again 0 not when it is the prompt last
+ * said. kiosk_speaks: the screen has a prompt (its footer shows the
+ * speaker toggle). kiosk_speech_toggle: the toggle was tapped.
+ * kiosk_speech_playing, for scripts: 0 when a prompt is queued and the
+ * audio device takes it within 5 s (want 1) / nothing is queued (want
+ * 0), else -1. */
+void kiosk_speech_open(struct kiosk *k);
+void kiosk_say(struct kiosk *k, int again);
+int kiosk_speaks(struct kiosk *k);
+void kiosk_speech_toggle(struct kiosk *k);
+int kiosk_speech_playing(struct kiosk *k, int want);
 /* The row of the screen's main buttons, just above the footer. */
 struct ui_rect kiosk_action_row(struct kiosk *k);
 /* The name of the product due today in the screen's language (or its
@@ -184,6 +254,18 @@ struct ui_rect kiosk_action_row(struct kiosk *k);
 const char *kiosk_product_name(struct kiosk *k);
 /* The dose line ("Today: dose 1 of 2") in language lang into out. */
 void kiosk_dose_line(struct kiosk *k, enum ui_lang lang, char *out, size_t cap);
+
+/* Confirm's rows below the age (kiosk_family.c), from y: who registers a
+ * family member, and for a new person the phone (masked) with its button
+ * "confirm.phone". */
+void kiosk_confirm_more_draw(struct kiosk *k, int y);
+/* Before a new person is saved: the proxy and relationship, when a family
+ * member is registered, set on k->res.person and checked (person_check).
+ * VB_OK or VB_EINVAL. */
+int kiosk_family_attach(struct kiosk *k);
+/* "Register a family member" (decision): the person shown becomes the
+ * proxy unless one is kept already; on to the relationship. */
+void kiosk_family_start(struct kiosk *k);
 
 /* The queue ticket of k->res.visit (kiosk_ticket.c): lays the paper
  * ticket out and adds its print job (k->res.job) in the caller's

@@ -6,6 +6,10 @@
  *     --yes--> decision (which dose today, or why not and from when)
  *     --next (when due)--> screening (kiosk_screening.c)
  *
+ * A pre-registration code and the other documents lead to confirm too
+ * (kiosk_identify_more.c); the decision offers to register a family
+ * member, and confirm a new person's phone (kiosk_family.c).
+ *
  * The resident is registered (store_person_add) on "yes" at confirm, with
  * the same calls and checks as `vaxbusctl person add`; the decision is the
  * station's, as `vaxbusctl due` gives it. Every text comes from the string
@@ -24,7 +28,7 @@
 
 struct ui_rect kiosk_body(struct kiosk *k)
 {
-	return ui_inset(ui_screen(k->ui), ui_mm(k->ui, 6, 0));
+	return ui_inset(k->area.w ? k->area : ui_screen(k->ui), ui_mm(k->ui, 6, 0));
 }
 
 void kiosk_footer(struct kiosk *k, const char *back_id)
@@ -37,6 +41,11 @@ void kiosk_footer(struct kiosk *k, const char *back_id)
 	ui_button(k->ui, "large", ui_col(row, 4, 1, ui_mm(k->ui, 3, 0)),
 		  ui_str(k->ui, ui_get_large(k->ui) ? "common.normal_text" : "common.large_text"),
 		  UI_BTN_SECONDARY);
+	if (kiosk_speaks(k))
+		ui_button(k->ui, "speech", ui_col(row, 4, 2, ui_mm(k->ui, 3, 0)),
+			  ui_str(k->ui, ui_speech_get_on(k->speech) ? "common.speech_on"
+								    : "common.speech_off"),
+			  UI_BTN_SECONDARY);
 	if (back_id)
 		ui_button(k->ui, back_id, ui_col(row, 4, 3, ui_mm(k->ui, 3, 0)),
 			  ui_str(k->ui, "common.back"), UI_BTN_SECONDARY);
@@ -76,6 +85,10 @@ int kiosk_common_tap(struct kiosk *k, const char *id)
 	}
 	if (strcmp(id, "large") == 0) {
 		ui_set_large(k->ui, !ui_get_large(k->ui));
+		return 1;
+	}
+	if (strcmp(id, "speech") == 0) {
+		kiosk_speech_toggle(k);
 		return 1;
 	}
 	if (strcmp(id, "back") == 0 || strcmp(id, "exit") == 0) {
@@ -175,6 +188,8 @@ static void identify_tap(struct kiosk *k, const char *id)
 		}
 	} else if (strcmp(id, "identify.ok") == 0) {
 		identify_typed(k);
+	} else if (strcmp(id, "identify.document") == 0) {
+		kiosk_go(k, &kiosk_doc_type);
 	} else {
 		kiosk_common_tap(k, id);
 	}
@@ -185,10 +200,16 @@ static void identify_draw(struct kiosk *k)
 	struct ui_rect b = kiosk_body(k);
 	struct ui_rect left = ui_col(b, 2, 0, ui_mm(k->ui, 6, 0));
 	struct ui_rect right = ui_col(b, 2, 1, ui_mm(k->ui, 6, 0));
-	int y = ui_text(k->ui, left, ui_str(k->ui, "identify.place_card"), UI_SIZE_TITLE, UI_LEFT,
-			UI_C_TEXT);
+	int absent = k->reader == KIOSK_READER_ABSENT; /* say so, and to type */
+	int y = ui_text(k->ui, left,
+			ui_str(k->ui, absent ? "identify.no_reader" : "identify.place_card"),
+			UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT);
 	struct ui_rect hint = {left.x, left.y + y + ui_mm(k->ui, 4, 0), left.w, left.h / 3};
-	ui_text(k->ui, hint, ui_str(k->ui, "identify.or_type"), UI_SIZE_BODY, UI_LEFT, UI_C_MUTED);
+	hint.y += ui_text(k->ui, hint,
+			  ui_str(k->ui, absent ? "identify.type_number" : "identify.or_type"),
+			  UI_SIZE_BODY, UI_LEFT, UI_C_MUTED) +
+		  ui_mm(k->ui, 3, 0);
+	ui_text(k->ui, hint, ui_str(k->ui, "identify.or_scan"), UI_SIZE_BODY, UI_LEFT, UI_C_MUTED);
 
 	/* The number as typed so far, then the keypad. */
 	int fh = ui_mm(k->ui, 14, 1);
@@ -206,6 +227,9 @@ static void identify_draw(struct kiosk *k)
 		ui_button(k->ui, "identify.ok", ok, ui_str(k->ui, "identify.ok"), UI_BTN_PRIMARY);
 	else
 		ui_button_off(k->ui, "identify.ok", ok, ui_str(k->ui, "identify.ok"));
+	struct ui_rect doc = {left.x, ok.y, left.w, ok.h};
+	ui_button(k->ui, "identify.document", doc, ui_str(k->ui, "identify.document"),
+		  UI_BTN_SECONDARY);
 	if (k->res.error[0]) {
 		struct ui_rect err = {left.x, left.y + left.h / 2, left.w, left.h / 3};
 		ui_text(k->ui, err, ui_str(k->ui, k->res.error), UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
@@ -250,7 +274,9 @@ static void confirm_yes(struct kiosk *k)
 {
 	int rc = VB_OK;
 	if (!k->res.found) {
-		rc = store_begin(k->st);
+		rc = kiosk_family_attach(k);
+		if (!rc)
+			rc = store_begin(k->st);
 		if (!rc)
 			rc = store_person_add(k->st, &k->res.person, "kiosk", k->now());
 		if (!rc)
@@ -281,6 +307,8 @@ static void confirm_tap(struct kiosk *k, const char *id)
 		confirm_yes(k);
 	else if (strcmp(id, "confirm.no") == 0)
 		kiosk_go(k, &kiosk_identify);
+	else if (strcmp(id, "confirm.phone") == 0)
+		kiosk_go(k, &kiosk_phone);
 	else
 		kiosk_common_tap(k, id);
 }
@@ -301,16 +329,21 @@ static void confirm_draw(struct kiosk *k)
 	if (iddoc_mask(&p->doc, masked, sizeof(masked)))
 		masked[0] = '\0';
 	snprintf(age, sizeof(age), "%d", vbdate_age_years(p->birth, k->today));
-	int y =
-	    ui_text(k->ui, b, ui_str(k->ui, "confirm.title"), UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT);
+	int family = k->res.proxy_id[0] != '\0';
+	int y = ui_text(k->ui, b, ui_str(k->ui, family ? "family.confirm_title" : "confirm.title"),
+			UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT);
 	int gap = ui_mm(k->ui, 5, 1);
 	struct ui_rect r = {b.x, b.y + y + gap, b.w, b.h / 6};
 	r.y += field(k, r, "confirm.name", p->name) + gap;
-	r.y += field(k, r, "confirm.number", masked) + gap;
-	field(k, r, "confirm.age", age);
+	r.y +=
+	    field(k, r, p->doc.type == IDDOC_CN_RESIDENT ? "confirm.number" : "confirm.doc_number",
+		  masked) +
+	    gap;
+	r.y += field(k, r, "confirm.age", age) + gap;
+	kiosk_confirm_more_draw(k, r.y);
 	struct ui_rect row = kiosk_action_row(k);
-	ui_button(k->ui, "confirm.yes", ui_col(row, 2, 0, gap), ui_str(k->ui, "confirm.yes"),
-		  UI_BTN_YES);
+	ui_button(k->ui, "confirm.yes", ui_col(row, 2, 0, gap),
+		  ui_str(k->ui, family ? "family.confirm_yes" : "confirm.yes"), UI_BTN_YES);
 	ui_button(k->ui, "confirm.no", ui_col(row, 2, 1, gap), ui_str(k->ui, "confirm.no"),
 		  UI_BTN_NO);
 	if (k->res.error[0]) {
@@ -332,6 +365,8 @@ static void decision_tap(struct kiosk *k, const char *id)
 		k->res.screening.temp_centi = VISIT_TEMP_NONE; /* no thermometer at the kiosk */
 		k->res.question = 0;
 		kiosk_go(k, &kiosk_screening);
+	} else if (strcmp(id, "decision.family") == 0) {
+		kiosk_family_start(k);
 	} else
 		kiosk_common_tap(k, id);
 }
@@ -357,9 +392,11 @@ static void decision_draw(struct kiosk *k)
 	struct ui_rect row = kiosk_action_row(k);
 	int gap = ui_mm(k->ui, 5, 1);
 	if (k->res.due)
-		ui_button(k->ui, "decision.next", ui_col(row, 2, 0, gap),
+		ui_button(k->ui, "decision.next", ui_col(row, 3, 0, gap),
 			  ui_str(k->ui, "decision.next"), UI_BTN_PRIMARY);
-	ui_button(k->ui, "exit", ui_col(row, 2, 1, gap), ui_str(k->ui, "decision.done"),
+	ui_button(k->ui, "decision.family", ui_col(row, 3, 1, gap),
+		  ui_str(k->ui, "decision.family"), UI_BTN_SECONDARY);
+	ui_button(k->ui, "exit", ui_col(row, 3, 2, gap), ui_str(k->ui, "decision.done"),
 		  UI_BTN_SECONDARY);
 	kiosk_footer(k, NULL);
 }

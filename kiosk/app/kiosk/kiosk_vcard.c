@@ -5,13 +5,14 @@
  *
  * The card lists the seven checks (name, age, vaccine, specification, dose
  * number, route, site) from the schedule decision and the catalog. The box
- * code scanned (kiosk_scan: the scanner, or `scan TEXT` in a script) goes
+ * code scanned (kiosk_vcard_scan: the scanner, or `scan TEXT` in a script) goes
  * through station_box_check and shows as passed (green) or the refusal in
  * words; the body site is chosen with two buttons. "Record" is enabled only
  * when the box check passed, a site is chosen and, where the catalog asks
  * for it, the staff confirm a doctor's assessment; it runs the box check
  * again and station_vaccinate with the signed-in staff id, as `vaxbusctl
- * vaccinate` does, then shows the end of the observation. The person's
+ * vaccinate` does, then shows the end of the observation ([kiosk]
+ * observation_min) and the way to the observation board. The person's
  * data lives in k->res, wiped on every return to welcome.
  */
 #include <stdio.h>
@@ -78,13 +79,12 @@ static int check_code(struct kiosk *k, struct station_case *c, size_t *li, struc
 	return rc;
 }
 
-void kiosk_scan(struct kiosk *k, const char *text, size_t len)
+void kiosk_vcard_scan(struct kiosk *k, const char *text, size_t len)
 {
 	struct station_case c = {0};
 	struct vb_reason why = {0};
 	size_t li;
-	k->last_input_ms = kiosk_clock_ms(k);
-	if (k->screen != &kiosk_vcard || !k->res.due || k->res.observe_until[0])
+	if (!k->res.due || k->res.observe_until[0])
 		return;
 	k->dirty = 1;
 	k->res.scan = -1;
@@ -135,7 +135,7 @@ static void record(struct kiosk *k)
 		why_key(k, why.code ? VB_EREFUSED : rc, &why);
 		return;
 	}
-	int64_t end = now + (int64_t)k->utc_offset_min * 60 + VISIT_OBSERVATION_DEFAULT_MIN * 60;
+	int64_t end = now + (int64_t)k->utc_offset_min * 60 + (int64_t)k->cfg.observation_min * 60;
 	int64_t day_s = ((end % 86400) + 86400) % 86400;
 	snprintf(k->res.observe_until, sizeof(k->res.observe_until), "%02d:%02d",
 		 (int)(day_s / 3600), (int)(day_s / 60 % 60));
@@ -154,6 +154,9 @@ static void vcard_tap(struct kiosk *k, const char *id)
 	} else if (strcmp(id, "vcard.next") == 0) {
 		kiosk_forget(k);
 		kiosk_go(k, &kiosk_queue);
+	} else if (strcmp(id, "vcard.observe") == 0) {
+		kiosk_forget(k);
+		kiosk_go(k, &kiosk_observe);
 	} else if (strcmp(id, "lang") == 0 || strcmp(id, "large") == 0) {
 		kiosk_common_tap(k, id);
 	}
@@ -256,7 +259,10 @@ static void vcard_draw(struct kiosk *k)
 			  k->res.assessed ? UI_BTN_YES : UI_BTN_SECONDARY);
 	scan_draw(k, ui_row(right, 3, 2, gap));
 
-	if (may_record(k))
+	if (done)
+		ui_button(k->ui, "vcard.observe", ui_col(row, 2, 0, gap),
+			  ui_str(k->ui, "vcard.observe"), UI_BTN_SECONDARY);
+	else if (may_record(k))
 		ui_button(k->ui, "vcard.record", ui_col(row, 2, 0, gap),
 			  ui_str(k->ui, "vcard.record"), UI_BTN_PRIMARY);
 	else
