@@ -60,6 +60,7 @@ void config_defaults(struct config *c)
 	c->font_index = 2;
 	c->paper_dots = 384;
 	sync_options_defaults(&c->sync);
+	snprintf(c->backup_key, sizeof(c->backup_key), "%s", CONFIG_BACKUP_KEY_DEFAULT);
 }
 
 static int fail(struct parse *p, int line, const char *key, const char *why)
@@ -281,6 +282,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			return set_path(p, c->font, value, line, key);
 		if (strcmp(key, "font_index") == 0)
 			return set_int(p, &c->font_index, value, 0, 15, 1, line, key);
+	} else if (strcmp(section, "backup") == 0) {
+		if (strcmp(key, "key") == 0)
+			return set_path(p, c->backup_key, value, line, key);
 	} else if (strcmp(section, "sync") == 0) {
 		return sync_key(p, key, value, line);
 	} else if (strcmp(section, "identifiers") == 0) {

@@ -18,6 +18,7 @@
 #define CONFIG_MAX_MATCHES  16
 #define CONFIG_MAX_FRIDGES  8
 #define CONFIG_PATH_MAX	    256
+#define CONFIG_BACKUP_KEY_DEFAULT "/etc/vaxbus/backup.key"
 
 struct config_fridge {
 	char port[32];	 /* the thermometer's USB port path, e.g. "1-2.3" */
@@ -39,6 +40,7 @@ struct config {
 	struct config_fridge fridges[CONFIG_MAX_FRIDGES];
 	size_t n_fridges;
 	struct sync_options sync; /* [sync] and [identifiers] */
+	char backup_key[CONFIG_PATH_MAX]; /* [backup] key: the backup key file */
 };
 
 /* Fills c with the built-in defaults. */

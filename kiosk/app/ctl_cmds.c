@@ -52,6 +52,8 @@ static const struct command commands[] = {
     {"sync", "retry", ctl_cmd_sync_retry, "send refused records again after a fix"},
     {"sync", "pull", ctl_cmd_sync_pull, "pull expected residents' histories and recalls"},
     {"sync", NULL, ctl_cmd_sync, "send the queued records to the platform"},
+    {"backup", NULL, ctl_cmd_backup, "an encrypted copy of the database, while in use"},
+    {"restore", NULL, ctl_cmd_restore, "a backup back to a new database file"},
     {"demo", NULL, ctl_cmd_demo, "walk through a day on the bus"},
 };
 

@@ -3,7 +3,8 @@
  * its own arguments (argv[0] is the command's last word) and returns a
  * CTL_ exit code. Grouped in files by what they act on: ctl_admin.c,
  * ctl_person.c, ctl_lot.c, ctl_dose.c, ctl_aefi.c, ctl_temp.c,
- * ctl_report.c, ctl_demo.c, ctl_devices.c, ctl_print.c, ctl_cert.c.
+ * ctl_report.c, ctl_demo.c, ctl_devices.c, ctl_print.c, ctl_cert.c,
+ * ctl_backup.c.
  */
 #ifndef CTL_CMDS_H
 #define CTL_CMDS_H
@@ -57,5 +58,7 @@ int ctl_cmd_cert_issue(struct ctl *c, int argc, char **argv);
 int ctl_cmd_cert_verify(struct ctl *c, int argc, char **argv);
 int ctl_cmd_cert_render(struct ctl *c, int argc, char **argv);
 int ctl_cmd_cert_print(struct ctl *c, int argc, char **argv);
+int ctl_cmd_backup(struct ctl *c, int argc, char **argv);
+int ctl_cmd_restore(struct ctl *c, int argc, char **argv);
 
 #endif

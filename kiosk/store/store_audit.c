@@ -204,7 +204,10 @@ static int walk(struct store *st, EVP_MD_CTX *ctx, int64_t *bad_seq, struct vb_r
 	uint8_t prev[HASH_LEN], head_hash[HASH_LEN], calc[HASH_LEN];
 	int64_t head_seq = 0, expect = 1;
 	sqlite3_stmt *s = NULL;
-	int rc = store_meta_get(st, "database_id", dbid, sizeof(dbid));
+	/* A copy given a new database_id keeps its chain's origin. */
+	int rc = store_meta_get(st, "audit_origin", dbid, sizeof(dbid));
+	if (rc == VB_ENOTFOUND)
+		rc = store_meta_get(st, "database_id", dbid, sizeof(dbid));
 
 	if (!rc)
 		rc = genesis(st, dbid, prev);

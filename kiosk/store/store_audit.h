@@ -15,7 +15,9 @@
  * where enc(int) is 8 bytes big-endian two's complement and enc(text) is
  * 0x00 for NULL or 0x01, a 4-byte big-endian length and the bytes. Row 1's
  * prev_hash is the genesis SHA-256("vaxbus-audit" | database_id), binding
- * the chain to this database file. The head (last seq and hash) is also
+ * the chain to this database file (a restored copy given a new database_id
+ * keeps the old one as audit_origin, which then takes its place here:
+ * store_backup.h). The head (last seq and hash) is also
  * kept in meta, updated in the same transaction, so that deleting the last
  * rows shows.
  *

@@ -7,7 +7,10 @@
  *                chain to this file (a copied or restored file shows it);
  *   created_at   UTC seconds when the file was created;
  *   bus_id, site_id  set by store_meta_init_identity (vaxbusctl init);
- *   audit_seq, audit_hash  the audit chain's head (store_audit.h).
+ *   audit_seq, audit_hash  the audit chain's head (store_audit.h);
+ *   audit_origin, cloned_from  set on a restored copy given a new
+ *                database_id: the id its audit chain started under, and
+ *                the id it had before (store_backup.h).
  * Other keys are free for the app (e.g. a sync cursor). Values are text.
  */
 #ifndef STORE_META_H

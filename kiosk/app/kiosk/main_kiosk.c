@@ -15,6 +15,7 @@
 
 #include "catalog_file.h"
 #include "kiosk.h"
+#include "kiosk_notify.h"
 #include "kiosk_print.h"
 #include "kiosk_script.h"
 #include "store.h"
@@ -154,6 +155,7 @@ static void run(struct kiosk *k)
 		kiosk_idle(k);
 		if (k->dirty)
 			kiosk_draw(k);
+		kiosk_notify_alive();
 	}
 }
 
