@@ -140,6 +140,13 @@ void ui_frame_end(struct ui *u);
 int ui_text(struct ui *u, struct ui_rect r, const char *text, enum ui_size size,
 	    enum ui_align align, enum ui_colour colour);
 
+/* A text that may be taller than r, a page at a time: draws page `page`
+ * (from 0; past the last: the last) as whole lines from the top of r, or
+ * nothing for a negative page, and returns how many pages the text takes
+ * at r.w x r.h (1 when it fits). */
+int ui_text_page(struct ui *u, struct ui_rect r, const char *text, enum ui_size size,
+		 enum ui_align align, enum ui_colour colour, int page);
+
 /* A filled rectangle / a frame of width px. */
 void ui_fill(struct ui *u, struct ui_rect r, enum ui_colour colour);
 void ui_frame(struct ui *u, struct ui_rect r, int width_px, enum ui_colour colour);

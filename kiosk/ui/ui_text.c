@@ -454,17 +454,17 @@ SDL_Texture *ui_text_get(struct ui *u, const char *text, enum ui_size size, SDL_
 	return tex;
 }
 
-int ui_text_draw(struct ui *u, const char *text, enum ui_size size, SDL_Color c, int wrap,
-		 enum ui_align align, struct ui_rect clip)
+/* Draws rows [from, from + clip.h) of texture t (w x h) in clip, aligned;
+ * returns the height drawn. */
+static int blit(struct ui *u, SDL_Texture *t, int w, int h, enum ui_align align,
+		struct ui_rect clip, int from)
 {
-	int w, h;
-	SDL_Texture *t = ui_text_get(u, text, size, c, wrap, align, &w, &h);
-	if (!t || clip.w <= 0 || clip.h <= 0)
+	if (!t || clip.w <= 0 || clip.h <= 0 || from >= h)
 		return 0;
 	int x = align == UI_CENTRE  ? clip.x + (clip.w - w) / 2
 		: align == UI_RIGHT ? clip.x + clip.w - w
 				    : clip.x;
-	SDL_Rect src = {0, 0, w, h < clip.h ? h : clip.h};
+	SDL_Rect src = {0, from, w, h - from < clip.h ? h - from : clip.h};
 	if (x < clip.x) { /* one glyph wider than the wrap width */
 		src.x = clip.x - x;
 		src.w -= src.x;
@@ -478,10 +478,37 @@ int ui_text_draw(struct ui *u, const char *text, enum ui_size size, SDL_Color c,
 	return src.h;
 }
 
+int ui_text_draw(struct ui *u, const char *text, enum ui_size size, SDL_Color c, int wrap,
+		 enum ui_align align, struct ui_rect clip)
+{
+	int w, h;
+	SDL_Texture *t = ui_text_get(u, text, size, c, wrap, align, &w, &h);
+	return blit(u, t, w, h, align, clip, 0);
+}
+
 int ui_text(struct ui *u, struct ui_rect r, const char *text, enum ui_size size,
 	    enum ui_align align, enum ui_colour colour)
 {
 	return ui_text_draw(u, text, size, ui_colour_rgb(colour), r.w, align, r);
+}
+
+int ui_text_page(struct ui *u, struct ui_rect r, const char *text, enum ui_size size,
+		 enum ui_align align, enum ui_colour colour, int page)
+{
+	int w, h;
+	SDL_Texture *t = ui_text_get(u, text, size, ui_colour_rgb(colour), r.w, align, &w, &h);
+	if ((unsigned)size >= UI_SIZE_COUNT)
+		size = UI_SIZE_BODY;
+	int skip = TTF_FontLineSkip(u->font[size][u->large]);
+	int per = skip > 0 ? r.h / skip * skip : 0; /* whole lines only */
+	if (!t || per <= 0)
+		return 1;
+	int pages = (h + per - 1) / per;
+	if (page >= 0) {
+		r.h = per;
+		blit(u, t, w, h, align, r, (page < pages ? page : pages - 1) * per);
+	}
+	return pages;
 }
 
 void ui_text_stats(const struct ui *u, struct ui_text_stats *out)

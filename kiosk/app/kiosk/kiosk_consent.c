@@ -6,7 +6,10 @@
  *     --sign--> ticket (kiosk_ticket.c)      --back--> screening
  *
  * "consent.sign" and "consent.clear" are enabled once something is drawn
- * on the pad ("consent.pad"). Signing writes, in one transaction: today's
+ * on the pad ("consent.pad"). When the text does not fit beside the pad
+ * (large text on a small screen) it is read a page at a time over the
+ * whole width ("consent.prev", "consent.next"), and the pad comes on a
+ * page of its own after the last. Signing writes, in one transaction: today's
  * visit (made with the day's next queue ticket, or the person's open one),
  * its "screen" and "consent" events, the consent with the signature as a
  * PNG and the text's key and language (store_consent), the "queue" event
@@ -31,6 +34,7 @@
 static void consent_enter(struct kiosk *k)
 {
 	k->res.error[0] = '\0';
+	k->res.consent_page = 0;
 }
 
 int kiosk_stroke(struct kiosk *k, const char *id, int x, int y, int down)
@@ -130,6 +134,10 @@ static void consent_tap(struct kiosk *k, const char *id)
 {
 	if (strcmp(id, "consent.sign") == 0) {
 		consent_sign(k);
+	} else if (strcmp(id, "consent.prev") == 0 && k->res.consent_page > 0) {
+		k->res.consent_page--;
+	} else if (strcmp(id, "consent.next") == 0) {
+		k->res.consent_page++; /* the draw keeps it within the pages */
 	} else if (strcmp(id, "consent.clear") == 0) {
 		kiosk_signature_wipe(k);
 	} else if (strcmp(id, "consent.back") == 0) {
@@ -138,6 +146,53 @@ static void consent_tap(struct kiosk *k, const char *id)
 	} else {
 		kiosk_common_tap(k, id);
 	}
+}
+
+/* A button, or the same greyed when off. */
+static void button(struct kiosk *k, const char *id, struct ui_rect r, int on,
+		   enum ui_button_kind kind)
+{
+	if (on)
+		ui_button(k->ui, id, r, ui_str(k->ui, id), kind);
+	else
+		ui_button_off(k->ui, id, r, ui_str(k->ui, id));
+}
+
+/* The pad under its "sign here" line, in r. */
+static void pad_draw(struct kiosk *k, struct ui_rect r)
+{
+	int lh = ui_text(k->ui, r, ui_str(k->ui, "consent.sign_here"), UI_SIZE_BODY, UI_LEFT,
+			 UI_C_MUTED);
+	int gap = ui_mm(k->ui, 2, 0);
+	struct ui_rect pad = {r.x, r.y + lh + gap, r.w, r.h - lh - gap};
+	ui_sigpad(k->ui, "consent.pad", pad, &k->sig);
+}
+
+/* Large text on a small screen: the text a page at a time over the whole
+ * width (previous, "page 1 of 4", next), then the pad on a page of its
+ * own, the last. */
+static void paged_draw(struct kiosk *k, struct ui_rect area, struct ui_rect row, const char *text)
+{
+	int gap = ui_mm(k->ui, 6, 0);
+	int pages = ui_text_page(k->ui, area, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT, -1);
+	int page = k->res.consent_page > pages ? pages : k->res.consent_page;
+	k->res.consent_page = page;
+	button(k, "consent.prev", ui_col(row, 3, 0, gap), page > 0, UI_BTN_SECONDARY);
+	if (page == pages) {
+		pad_draw(k, area);
+		button(k, "consent.clear", ui_col(row, 3, 1, gap), k->sig.n > 0, UI_BTN_SECONDARY);
+		button(k, "consent.sign", ui_col(row, 3, 2, gap), k->sig.n > 0, UI_BTN_PRIMARY);
+		return;
+	}
+	char n[12], of[12], label[64];
+	const char *names[] = {"page", "pages"}, *values[] = {n, of};
+	snprintf(n, sizeof(n), "%d", page + 1);
+	snprintf(of, sizeof(of), "%d", pages + 1);
+	kiosk_fill(label, sizeof(label), ui_str(k->ui, "consent.page"), names, values, 2);
+	struct ui_rect mid = ui_inset(ui_col(row, 3, 1, gap), ui_mm(k->ui, 3, 1));
+	ui_text_page(k->ui, area, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT, page);
+	ui_text(k->ui, mid, label, UI_SIZE_BODY, UI_CENTRE, UI_C_MUTED);
+	button(k, "consent.next", ui_col(row, 3, 2, gap), 1, UI_BTN_PRIMARY);
 }
 
 static void consent_draw(struct kiosk *k)
@@ -156,23 +211,13 @@ static void consent_draw(struct kiosk *k)
 	snprintf(minutes, sizeof(minutes), "%d", VISIT_OBSERVATION_DEFAULT_MIN);
 	const char *names[] = {"vaccine", "minutes"}, *values[] = {kiosk_product_name(k), minutes};
 	kiosk_fill(text, sizeof(text), ui_str(k->ui, CONSENT_TEXT_KEY), names, values, 2);
-	ui_text(k->ui, left, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT);
-
-	int lh = ui_text(k->ui, right, ui_str(k->ui, "consent.sign_here"), UI_SIZE_BODY, UI_LEFT,
-			 UI_C_MUTED);
-	struct ui_rect pad = {right.x, right.y + lh + ui_mm(k->ui, 2, 0), right.w,
-			      right.h - lh - ui_mm(k->ui, 2, 0)};
-	ui_sigpad(k->ui, "consent.pad", pad, &k->sig);
-
-	struct ui_rect clear = ui_col(row, 2, 0, gap), sign = ui_col(row, 2, 1, gap);
-	if (k->sig.n) {
-		ui_button(k->ui, "consent.clear", clear, ui_str(k->ui, "consent.clear"),
-			  UI_BTN_SECONDARY);
-		ui_button(k->ui, "consent.sign", sign, ui_str(k->ui, "consent.sign"),
-			  UI_BTN_PRIMARY);
+	if (ui_text_page(k->ui, left, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT, -1) > 1) {
+		paged_draw(k, area, row, text);
 	} else {
-		ui_button_off(k->ui, "consent.clear", clear, ui_str(k->ui, "consent.clear"));
-		ui_button_off(k->ui, "consent.sign", sign, ui_str(k->ui, "consent.sign"));
+		ui_text(k->ui, left, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT);
+		pad_draw(k, right);
+		button(k, "consent.clear", ui_col(row, 2, 0, gap), k->sig.n > 0, UI_BTN_SECONDARY);
+		button(k, "consent.sign", ui_col(row, 2, 1, gap), k->sig.n > 0, UI_BTN_PRIMARY);
 	}
 	if (err_h) {
 		struct ui_rect err = {b.x, row.y - err_h, b.w, err_h};

@@ -1,8 +1,9 @@
 /* Text: Chinese renders, the texture cache hits on the same text and
  * misses on any other size, colour, wrap width or alignment, stays
  * bounded (LRU), line breaking (Chinese without spaces, punctuation,
- * Latin words, long numbers, '\n'), clipping and alignment in a rect, and
- * the fallback font for characters the main font lacks. */
+ * Latin words, long numbers, '\n'), clipping and alignment in a rect,
+ * paging a text taller than its rect, and the fallback font for
+ * characters the main font lacks. */
 #include "ui_test.h"
 
 static const SDL_Color black = {0x11, 0x11, 0x11, 0xFF};
@@ -202,6 +203,46 @@ static void test_align_and_clip(void **state)
 	ui_close(u);
 }
 
+/* Five lines in a rect of two and a half: three pages of two whole
+ * lines; each page draws its own lines from r's top, never a cut line,
+ * and a negative page only counts. */
+static void test_pages(void **state)
+{
+	(void)state;
+	struct ui *u = ui_test_open(800, 480);
+	int skip = TTF_FontLineSkip(u->font[UI_SIZE_BODY][0]);
+	const char *text = "一\n二\n三\n四\n五";
+	struct ui_rect r = {100, 50, 400, 2 * skip + skip / 2};
+	struct ui_rect first = {r.x, r.y, r.w, skip}, second = {r.x, r.y + skip, r.w, skip};
+	struct ui_rect below = {r.x, r.y + 2 * skip, r.w, skip};
+	long ink[3][2];
+	for (int page = 0; page < 3; page++) {
+		ui_frame_begin(u);
+		assert_int_equal(ui_text_page(u, r, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT, page),
+				 3);
+		ui_frame_end(u);
+		ink[page][0] = ui_test_count_not(u, first, UI_C_BG);
+		ink[page][1] = ui_test_count_not(u, second, UI_C_BG);
+		assert_int_equal(ui_test_count_not(u, below, UI_C_BG), 0); /* no half line */
+		assert_true(ink[page][0] > 20);
+	}
+	assert_true(ink[0][1] > 20 && ink[1][1] > 20);
+	assert_int_equal(ink[2][1], 0); /* 五 alone on the last page */
+	assert_true(ink[0][0] != ink[1][0] || ink[1][0] != ink[2][0]); /* other characters */
+	/* Past the last page: the last. */
+	ui_frame_begin(u);
+	ui_text_page(u, r, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT, 7);
+	ui_frame_end(u);
+	assert_int_equal(ui_test_count_not(u, first, UI_C_BG), ink[2][0]);
+	/* A negative page counts and draws nothing; a text that fits is one page. */
+	ui_frame_begin(u);
+	assert_int_equal(ui_text_page(u, r, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT, -1), 3);
+	assert_int_equal(ui_text_page(u, r, "一\n二", UI_SIZE_BODY, UI_LEFT, UI_C_TEXT, -1), 1);
+	ui_frame_end(u);
+	assert_int_equal(ui_test_count_not(u, r, UI_C_BG), 0);
+	ui_close(u);
+}
+
 /* Ink of text drawn at (0, 0) of a 400x100 rect. */
 static long ink_of(struct ui *u, const char *text, int *w)
 {
@@ -263,7 +304,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hanzi),	   cmocka_unit_test(test_cache),
 	    cmocka_unit_test(test_lru_bound),	   cmocka_unit_test(test_wrapping),
-	    cmocka_unit_test(test_align_and_clip), cmocka_unit_test(test_fallback),
+	    cmocka_unit_test(test_align_and_clip), cmocka_unit_test(test_pages),
+	    cmocka_unit_test(test_fallback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
