@@ -4,6 +4,11 @@
  * set for each step, and checks that each step ends as it should (a
  * refusal where the rules must refuse). The database must be new or an
  * earlier demo's (bus DEMO-BUS); a real bus's database is never touched.
+ *
+ * `demo --kiosk` makes the kiosk's demo database instead (packaging/
+ * kiosk-demo opens the kiosk on it): the bus at its stop on the demo's
+ * day, the lots the sample scans of assets/sim/scans.txt name, and a
+ * staff PIN.
  */
 #include "ctl.h"
 #include "ctl_cmds.h"
@@ -41,6 +46,32 @@ struct demo_step {
 
 #define DAY0	"2021-04-08T09:00:00+08:00"
 #define T(hhmm) "2021-06-01T" hhmm ":00+08:00"
+
+/* The kiosk demo's staff: nurse-li, PIN 2468, as kiosk_staff_check_meta
+ * reads it ("STAFFID:SALTHEX:HASHHEX", SHA-256 of salt and PIN). */
+#define DEMO_STAFF_PIN                                                                             \
+	"nurse-li:a1b2c3d4e5f60718:"                                                               \
+	"c1a38f11a4a40a36fbc19845b00f19249b2224d4d3ebe28f325fa19173cc8147"
+
+static const struct demo_step kiosk_steps[] = {
+    {"1 June, 08:30: the bus parks; its lots go in the fridges.",
+     T("08:30"),
+     0,
+     NULL,
+     {"init", "--bus", DEMO_BUS, "--site", "XIANG-02"}},
+    {NULL,
+     T("08:31"),
+     0,
+     NULL,
+     {"lot", "add", "--product", "bbibp-corv", "--lot", "202105A01", "--expiry", "20220131",
+      "--vials", "10", "--gtin", "06970000000017", "--fridge", "fridge-1"}},
+    {NULL,
+     T("08:32"),
+     0,
+     NULL,
+     {"lot", "add", "--product", "coronavac", "--lot", "CV2105X", "--expiry", "20211231", "--vials",
+      "10", "--gtin", "06970000000024", "--fridge", "fridge-2"}},
+};
 
 static const struct demo_step steps[] = {
     {"April: the bus's first visit to the village; Li Ming has his first dose.",
@@ -287,24 +318,14 @@ static void print_command(const char *db, char **argv, int argc)
 	printf("\n");
 }
 
-int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
+/* Runs list[0..count) with the devices of cfg. */
+static int run_steps(struct ctl *c, const struct demo_step *list, size_t count,
+		     const struct config *cfg)
 {
-	struct ctl_opt opts[] = {{NULL, NULL, NULL, 0, NULL}};
-	int rc = ctl_parse(c, argc, argv, opts,
-			   "Walks through a day on the bus on the --db database (new, or an\n"
-			   "earlier demo's): lots, registrations with a proxy, box checks,\n"
-			   "doses, an adverse event, a fridge excursion and the report.");
-	if (rc || (rc = fresh_database(c->db_path)))
-		return rc;
-	/* Simulated devices, whatever the bus's configuration says; the
-	 * printer writes its receipts next to the database. */
-	struct config cfg;
-	config_defaults(&cfg);
-	cfg.sim = 1;
-	snprintf(cfg.sim_printer, sizeof(cfg.sim_printer), "%s-receipts", c->db_path);
 	struct demo_names names = {0};
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		const struct demo_step *s = &steps[i];
+	int rc = CTL_OK;
+	for (size_t i = 0; i < count; i++) {
+		const struct demo_step *s = &list[i];
 		char *args[ARGS_MAX];
 		int n = 0;
 		for (; n < ARGS_MAX && s->args[n]; n++)
@@ -312,7 +333,7 @@ int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
 		struct ctl step = {.db_path = c->db_path, .cfg = malloc(sizeof(*step.cfg))};
 		if (!step.cfg)
 			return ctl_storage(c, VB_ENOMEM);
-		*step.cfg = cfg;
+		*step.cfg = *cfg;
 		wallclock_parse(s->at, &step.now);
 		if (s->say)
 			printf("\n# %s\n", s->say);
@@ -330,6 +351,51 @@ int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
 			return rc ? rc : CTL_REFUSED;
 		}
 	}
+	return CTL_OK;
+}
+
+/* The staff PIN of the kiosk's demo, in the database's meta. */
+static int set_staff_pin(struct ctl *c)
+{
+	struct store *st;
+	int vb = store_open(c->db_path, &st, NULL);
+	if (!vb) {
+		vb = store_meta_set(st, "kiosk_staff_pin", DEMO_STAFF_PIN);
+		store_close(st);
+	}
+	return vb ? ctl_storage(c, vb) : CTL_OK;
+}
+
+int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
+{
+	struct ctl_opt opts[] = {
+	    {"--kiosk", NULL, "make the kiosk's demo database instead (packaging/kiosk-demo)", 0,
+	     NULL},
+	    {NULL, NULL, NULL, 0, NULL},
+	};
+	int rc = ctl_parse(c, argc, argv, opts,
+			   "Walks through a day on the bus on the --db database (new, or an\n"
+			   "earlier demo's): lots, registrations with a proxy, box checks,\n"
+			   "doses, an adverse event, a fridge excursion and the report.");
+	if (rc || (rc = fresh_database(c->db_path)))
+		return rc;
+	/* Simulated devices, whatever the bus's configuration says; the
+	 * printer writes its receipts next to the database. */
+	struct config cfg;
+	config_defaults(&cfg);
+	cfg.sim = 1;
+	snprintf(cfg.sim_printer, sizeof(cfg.sim_printer), "%s-receipts", c->db_path);
+	if (ctl_opt(opts, "--kiosk")) {
+		rc = run_steps(c, kiosk_steps, sizeof(kiosk_steps) / sizeof(kiosk_steps[0]), &cfg);
+		if (!rc)
+			rc = set_staff_pin(c);
+		if (!rc)
+			printf("\nThe kiosk's demo database is %s; staff sign in with PIN 2468.\n",
+			       c->db_path);
+		return rc;
+	}
+	if ((rc = run_steps(c, steps, sizeof(steps) / sizeof(steps[0]), &cfg)))
+		return rc;
 	printf("\nThe day is in %s (try `vaxbusctl --db %s report day --csv`); the printed\n"
 	       "receipts are images in %s/.\n",
 	       c->db_path, c->db_path, cfg.sim_printer);
