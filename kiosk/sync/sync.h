@@ -45,6 +45,7 @@
 #define SYNC_PATH_CAP	512
 #define SYNC_BUNDLE_MAX 500
 #define SYNC_ERROR_CAP	200
+#define SYNC_PIN_CAP	512
 /* Where the identifier and code systems live unless configured. */
 #define SYNC_SYSTEMS_BASE "https://vaxbus.invalid/fhir/"
 
@@ -73,6 +74,15 @@ struct sync_options {
 	char client_id[SYNC_SECRET_CAP]; /* client credentials */
 	char client_secret[SYNC_SECRET_CAP];
 	char ca_file[SYNC_PATH_CAP]; /* CA bundle for TLS, "" = the system's */
+	/* TLS is always verified (peer and host name); these only add to it:
+	 * pin: the server's public key(s), "sha256//BASE64[;sha256//...]"
+	 * (CURLOPT_PINNEDPUBLICKEY; checked on every request, the token
+	 * endpoint's too), "" = no pin; client_cert / client_key: PEM files of
+	 * the bus's client certificate for mutual TLS (key "" = in the cert
+	 * file), "" = none. A pin or a client certificate needs an https url. */
+	char pin[SYNC_PIN_CAP];
+	char client_cert[SYNC_PATH_CAP];
+	char client_key[SYNC_PATH_CAP];
 	struct fhir_systems systems;
 };
 
@@ -80,6 +90,10 @@ struct sync_options {
  * 10 s connect; backoff 2 s .. 15 min; gzip on; no auth; systems under
  * https://vaxbus.invalid/fhir/). */
 void sync_options_defaults(struct sync_options *o);
+
+/* VB_OK if s is a public key pin: one or more "sha256//" + 44 base64
+ * characters, separated by ';'. Else VB_EINVAL. */
+int sync_pin_check(const char *s);
 
 /* "batch" / "transaction", "none" / "bearer" / "client_credentials":
  * VB_OK or VB_EINVAL (*out untouched). */

@@ -54,6 +54,15 @@ int sync_engine_new(const char *db_path, const struct sync_options *opts, const 
 		say(why, whycap, "%s", "no platform url, or bad sync options");
 		return VB_EINVAL;
 	}
+	if ((opts->pin[0] && sync_pin_check(opts->pin)) ||
+	    (opts->client_key[0] && !opts->client_cert[0])) {
+		say(why, whycap, "%s", "a malformed pin, or client_key without client_cert");
+		return VB_EINVAL;
+	}
+	if ((opts->pin[0] || opts->client_cert[0]) && strncmp(opts->url, "https://", 8) != 0) {
+		say(why, whycap, "%s", "a pin or a client certificate needs an https:// url");
+		return VB_EINVAL;
+	}
 	struct sync_engine *e = calloc(1, sizeof(*e));
 	if (!e)
 		return VB_ENOMEM;

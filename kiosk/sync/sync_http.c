@@ -223,6 +223,13 @@ static int perform(struct sync_http *h, const char *url, const char *body, size_
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (h->o.ca_file[0])
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->o.ca_file);
+	if (h->o.pin[0])
+		curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, h->o.pin);
+	if (h->o.client_cert[0]) {
+		curl_easy_setopt(c, CURLOPT_SSLCERT, h->o.client_cert);
+		curl_easy_setopt(c, CURLOPT_SSLKEY,
+				 h->o.client_key[0] ? h->o.client_key : h->o.client_cert);
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	if (h->abort_flag) {

@@ -22,6 +22,27 @@ void sync_options_defaults(struct sync_options *o)
 	fhir_systems_init(&o->systems, SYNC_SYSTEMS_BASE);
 }
 
+int sync_pin_check(const char *s)
+{
+	static const char prefix[] = "sha256//";
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const size_t plen = sizeof(prefix) - 1, digits = 43; /* 32 bytes: 43 digits and '=' */
+	if (!s || !*s)
+		return VB_EINVAL;
+	for (;;) {
+		if (strncmp(s, prefix, plen) != 0)
+			return VB_EINVAL;
+		s += plen;
+		if (strspn(s, b64) != digits || s[digits] != '=')
+			return VB_EINVAL;
+		s += digits + 1;
+		if (!*s)
+			return VB_OK;
+		if (*s++ != ';')
+			return VB_EINVAL;
+	}
+}
+
 int sync_mode_parse(const char *s, enum sync_mode *out)
 {
 	if (strcmp(s, "batch") == 0)

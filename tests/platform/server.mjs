@@ -8,7 +8,7 @@
 // run server.mjs --port P --data DIR [--client ID:SECRET]... [--token T]...
 //   [--token-ttl S] [--refuse-identifier VALUE]... [--p503 F] [--preset F]
 //   [--pdelay F] [--delay-ms MS] [--seed N] [--tls CERT.pem:KEY.pem] [--no-gzip]
-//   [--verbose]
+//   [--client-ca CA.pem] [--verbose]
 // (--no-gzip: refuse compressed request bodies with 415, as some servers do.)
 // Prints `listening PORT` on stdout when ready, then logs to stderr only.
 // FHIR base: http://127.0.0.1:PORT/fhir/R4 (https:// with --tls); token: POST /oauth2/token;
@@ -54,6 +54,7 @@ const { values: opts } = parseArgs({
     'delay-ms': { type: 'string' },
     seed: { type: 'string' },
     tls: { type: 'string' },
+    'client-ca': { type: 'string' },
     'no-gzip': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
@@ -373,12 +374,20 @@ const replayed = await repo.start();
 const router = new FhirRouter();
 router.add('GET', 'metadata', async () => [allOk, capabilityStatement()]);
 
-// --tls CERT:KEY serves HTTPS with that certificate chain and key (PEM).
+// --tls CERT:KEY serves HTTPS with that certificate chain and key (PEM);
+// --client-ca CA also demands a client certificate signed by CA (mutual
+// TLS): a client without one fails the handshake.
 let server;
+if (opts['client-ca'] && !opts.tls) fail('--client-ca needs --tls');
 if (opts.tls) {
   const [cert, key] = opts.tls.split(':');
   if (!cert || !key) fail('--tls: want CERT.pem:KEY.pem');
-  server = createTlsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (req, res) => handle(req, res));
+  const mutual = opts['client-ca']
+    ? { ca: readFileSync(opts['client-ca']), requestCert: true, rejectUnauthorized: true }
+    : {};
+  server = createTlsServer({ cert: readFileSync(cert), key: readFileSync(key), ...mutual }, (req, res) =>
+    handle(req, res),
+  );
 } else {
   server = createServer((req, res) => handle(req, res));
 }

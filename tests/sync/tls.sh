@@ -2,7 +2,9 @@
 # TLS to the platform is always verified: against a CA named in the
 # configuration the sync goes through; without it, or with a certificate
 # for another host, nothing is sent and every record waits (none is
-# refused).
+# refused). A pinned public key ([sync] pin) must match the server's, on
+# top of the verification; a platform that demands a client certificate
+# (mutual TLS) gets one only from [sync] client_cert / client_key.
 #   tls.sh VAXBUSCTL PLATFORM_DIR
 set -euo pipefail
 ctl=$1
@@ -18,7 +20,7 @@ here=$(dirname "$0")
 cd "$dir"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	-subj /CN=vaxbus-test-ca -keyout ca.key -out ca.pem 2>/dev/null
-for name in good:IP:127.0.0.1 wrong:DNS:platform.example; do
+for name in good:IP:127.0.0.1 wrong:DNS:platform.example bus:DNS:bus-07.example; do
 	n=${name%%:*}
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$n" \
 		-keyout "$n.key" -out "$n.csr" 2>/dev/null
@@ -61,4 +63,60 @@ export VAXBUS_CONF="$dir/ca.conf"
 run 0 sync --once --timeout 60
 has '.acked == 10 and .pending == 0'
 check "curl -sf --cacert \"$dir/ca.pem\" \"https://127.0.0.1:$port_good/_admin/stats\" | jq -e '.counts.Patient == 5 and .counts.Immunization == 5' >/dev/null"
+
+# Public key pins: sha256// and the base64 SHA-256 of the key's DER.
+pin_of() { openssl x509 -in "$1" -pubkey -noout | openssl pkey -pubin -outform der |
+	openssl dgst -sha256 -binary | base64; }
+pin_good="sha256//$(pin_of "$dir/good.pem")"
+pin_wrong="sha256//$(pin_of "$dir/wrong.pem")"
+export VAXBUS_NOW=2021-06-01T10:00:00+08:00
+seed 6 2
+unset VAXBUS_NOW
+# Another key pinned: nothing sent, nothing refused, the reason in status.
+conf "$dir/pin-wrong.conf" "url=$https" "ca_file=$dir/ca.pem" "pin=$pin_wrong" \
+	backoff_min_s=1 backoff_max_s=1
+export VAXBUS_CONF="$dir/pin-wrong.conf"
+run 1 sync --once --timeout 3
+has '.code == "not_sent" and .pending == 4'
+run 0 sync status
+has '.failed == 0 and .pending == 4 and (.last_error | test("pinned public key"))'
+# The right pin does not stand in for the CA: unverified, still refused.
+conf "$dir/pin-noca.conf" "url=$https" "pin=$pin_good" backoff_min_s=1 backoff_max_s=1
+export VAXBUS_CONF="$dir/pin-noca.conf"
+run 1 sync --once --timeout 3
+has '.code == "not_sent" and .pending == 4'
+# A malformed pin is refused with the configuration line.
+conf "$dir/pin-bad.conf" "url=$https" "pin=sha256//short"
+export VAXBUS_CONF="$dir/pin-bad.conf"
+run 1 sync --once --timeout 3
+has '.code == "bad_config" and (.reason | test("pin"))'
+check "curl -sf --cacert \"$dir/ca.pem\" \"https://127.0.0.1:$port_good/_admin/stats\" | jq -e '.counts.Patient == 5' >/dev/null"
+# The right pin, with the CA (and another key beside it): sent.
+conf "$dir/pin.conf" "url=$https" "ca_file=$dir/ca.pem" "pin=$pin_wrong;$pin_good"
+export VAXBUS_CONF="$dir/pin.conf"
+run 0 sync --once --timeout 60
+has '.acked == 4 and .pending == 0'
+check "curl -sf --cacert \"$dir/ca.pem\" \"https://127.0.0.1:$port_good/_admin/stats\" | jq -e '.counts.Patient == 7 and .counts.Immunization == 7' >/dev/null"
+
+# Mutual TLS: a platform that demands a client certificate from its own CA
+# (here the test CA signs the bus's certificate too).
+platform_start mtls --port 0 --tls "$dir/good.pem:$dir/good.key" --client-ca "$dir/ca.pem"
+mstats() { curl -sf --cacert "$dir/ca.pem" --cert "$dir/bus.pem" --key "$dir/bus.key" \
+	"https://127.0.0.1:$port_mtls/_admin/stats"; }
+export VAXBUS_NOW=2021-06-01T11:00:00+08:00
+seed 8 2
+unset VAXBUS_NOW
+conf "$dir/mtls-none.conf" "url=$url_mtls" "ca_file=$dir/ca.pem" backoff_min_s=1 backoff_max_s=1
+export VAXBUS_CONF="$dir/mtls-none.conf"
+run 1 sync --once --timeout 3
+has '.code == "not_sent" and .pending == 4'
+run 0 sync status
+has '.failed == 0 and .pending == 4 and .last_error != ""'
+check "mstats | jq -e '.requests == 0' >/dev/null"
+conf "$dir/mtls.conf" "url=$url_mtls" "ca_file=$dir/ca.pem" "client_cert=$dir/bus.pem" \
+	"client_key=$dir/bus.key"
+export VAXBUS_CONF="$dir/mtls.conf"
+run 0 sync --once --timeout 60
+has '.acked == 4 and .pending == 0'
+check "mstats | jq -e '.counts.Patient == 2 and .counts.Immunization == 2' >/dev/null"
 finish
