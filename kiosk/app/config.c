@@ -59,6 +59,7 @@ void config_defaults(struct config *c)
 		 "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
 	c->font_index = 2;
 	c->paper_dots = 384;
+	c->speech = 1;
 	sync_options_defaults(&c->sync);
 	snprintf(c->backup_key, sizeof(c->backup_key), "%s", CONFIG_BACKUP_KEY_DEFAULT);
 }
@@ -201,15 +202,6 @@ static int sync_key(struct parse *p, const char *key, const char *value, int lin
 		return set_text(p, o->client_secret, sizeof(o->client_secret), value, line, key);
 	if (strcmp(key, "ca_file") == 0)
 		return set_text(p, o->ca_file, sizeof(o->ca_file), value, line, key);
-	if (strcmp(key, "pin") == 0) {
-		if (*value && sync_pin_check(value))
-			return fail(p, line, key, "want sha256//BASE64 (several: separated by ;)");
-		return set_text(p, o->pin, sizeof(o->pin), value, line, key);
-	}
-	if (strcmp(key, "client_cert") == 0)
-		return set_text(p, o->client_cert, sizeof(o->client_cert), value, line, key);
-	if (strcmp(key, "client_key") == 0)
-		return set_text(p, o->client_key, sizeof(o->client_key), value, line, key);
 	return fail(p, line, key, "unknown key in this section");
 }
 
@@ -291,6 +283,13 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			return set_path(p, c->font, value, line, key);
 		if (strcmp(key, "font_index") == 0)
 			return set_int(p, &c->font_index, value, 0, 15, 1, line, key);
+	} else if (strcmp(section, "kiosk") == 0) {
+		if (strcmp(key, "speech") == 0) {
+			if (strcmp(value, "on") && strcmp(value, "off"))
+				return fail(p, line, key, "want on or off");
+			c->speech = strcmp(value, "on") == 0;
+			return 1;
+		}
 	} else if (strcmp(section, "backup") == 0) {
 		if (strcmp(key, "key") == 0)
 			return set_path(p, c->backup_key, value, line, key);

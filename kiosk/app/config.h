@@ -41,6 +41,7 @@ struct config {
 	size_t n_fridges;
 	struct sync_options sync; /* [sync] and [identifiers] */
 	char backup_key[CONFIG_PATH_MAX]; /* [backup] key: the backup key file */
+	int speech; /* [kiosk] speech: spoken prompts on (1, default) or off */
 };
 
 /* Fills c with the built-in defaults. */

@@ -234,14 +234,15 @@ struct ui_rect kiosk_body(struct kiosk *k);
 void kiosk_footer(struct kiosk *k, const char *back_id);
 int kiosk_common_tap(struct kiosk *k, const char *id);
 /* Spoken prompts (kiosk_speech.c). kiosk_speech_open opens k->speech,
- * on or off as [kiosk] speech says (a failure is logged: no speech).
+ * on or off as [kiosk] speech says (a failure is logged: no speech), and
+ * has every resident prompt synthesised in the background.
  * kiosk_say says the current screen's prompt ("say.<screen id>", nothing
  * on a screen without one); with again 0 not when it is the prompt last
  * said. kiosk_speaks: the screen has a prompt (its footer shows the
  * speaker toggle). kiosk_speech_toggle: the toggle was tapped.
- * kiosk_speech_playing, for scripts: 0 when a prompt is queued and the
- * audio device takes it within 5 s (want 1) / nothing is queued (want
- * 0), else -1. */
+ * kiosk_speech_playing, for scripts, once the synthesis asked for is
+ * done: 0 when a prompt is queued and the audio device takes it within
+ * 5 s (want 1) / nothing is queued (want 0), else -1. */
 void kiosk_speech_open(struct kiosk *k);
 void kiosk_say(struct kiosk *k, int again);
 int kiosk_speaks(struct kiosk *k);
