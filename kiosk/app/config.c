@@ -202,6 +202,15 @@ static int sync_key(struct parse *p, const char *key, const char *value, int lin
 		return set_text(p, o->client_secret, sizeof(o->client_secret), value, line, key);
 	if (strcmp(key, "ca_file") == 0)
 		return set_text(p, o->ca_file, sizeof(o->ca_file), value, line, key);
+	if (strcmp(key, "pin") == 0) {
+		if (*value && sync_pin_check(value))
+			return fail(p, line, key, "want sha256//BASE64 (several: separated by ;)");
+		return set_text(p, o->pin, sizeof(o->pin), value, line, key);
+	}
+	if (strcmp(key, "client_cert") == 0)
+		return set_text(p, o->client_cert, sizeof(o->client_cert), value, line, key);
+	if (strcmp(key, "client_key") == 0)
+		return set_text(p, o->client_key, sizeof(o->client_key), value, line, key);
 	return fail(p, line, key, "unknown key in this section");
 }
 

@@ -24,6 +24,25 @@
  *   speaking yes|no   yes: a spoken prompt is queued and the audio device
  *                     plays it (within 5 real seconds); no: nothing is
  *                     queued (kiosk_speech_playing)
+ *   speaking yes|no   yes: a spoken prompt is queued and the audio device
+ *                     plays it (within 5 real seconds); no: nothing is
+ *                     queued (kiosk_speech_playing)
+ *   devices CARDS SCANS
+ *                     starts the reader and scanner threads
+ *                     (kiosk_devices.h) on simulated devices reading these
+ *                     files (sim_idcard.h, sim_scanner.h; relative to the
+ *                     script's folder; a missing file is a device not
+ *                     attached)
+ *   demo              demo mode: the panel and its devices (kiosk_demo.h)
+ *   wait-device KIND MS
+ *                     handles the device threads' events until one of KIND
+ *                     (card, unreadable, scan, reader-ready, reader-absent)
+ *                     was carried out; fails after MS real milliseconds
+ *   stop-devices MS   stops the threads (and the demo); fails if that took
+ *                     more than MS real milliseconds
+ *   sync-wait S       waits, in real time and at most S seconds, until the
+ *                     sync thread has sent everything or found no link
+ *                     (kiosk_sync_settle)
  *
  * Before each line the script waits for the print worker to finish what
  * the last one asked of it (kiosk_print_settle), so what the printer did
@@ -45,6 +64,9 @@
 #include <unistd.h>
 
 #include "idcard.h"
+#include "kiosk_demo.h"
+#include "kiosk_devices.h"
+#include "kiosk_day.h"
 #include "kiosk_print.h"
 
 static int fail(const char *file, int line, const char *what, const char *arg)
@@ -154,6 +176,65 @@ static long receipts(const struct kiosk *k)
 	return count;
 }
 
+/* `devices CARDS SCANS`: the threads on simulated devices. */
+static int devices(struct kiosk *k, char *arg, const char *dir, const char *path, int n)
+{
+	char *scans = arg + strcspn(arg, " \t");
+	if (*scans)
+		*scans++ = '\0';
+	scans += strspn(scans, " \t");
+	if (!*arg || !*scans)
+		return fail(path, n, "want a cards file and a scans file", NULL);
+	if (k->dev_threads)
+		return fail(path, n, "the device threads run already", NULL);
+	struct config cfg = k->cfg;
+	cfg.sim = 1;
+	snprintf(cfg.sim_cards, sizeof(cfg.sim_cards), "%s/%s", dir, arg);
+	snprintf(cfg.sim_scans, sizeof(cfg.sim_scans), "%s/%s", dir, scans);
+	if (kiosk_devices_start(&cfg, NULL, NULL, &k->dev_threads))
+		return fail(path, n, "cannot start the device threads", NULL);
+	return 0;
+}
+
+/* `wait-device KIND MS`: device events until one of KIND was handled. */
+static int wait_device(struct kiosk *k, char *arg, const char *path, int n)
+{
+	char kind[32];
+	long ms;
+	if (sscanf(arg, "%31s %ld", kind, &ms) != 2 || ms < 0 || kiosk_devices_kind(kind) < 0)
+		return fail(path, n, "want a kind of device event and milliseconds", arg);
+	Uint32 start = SDL_GetTicks();
+	for (long left = ms; left >= 0; left = ms - (long)(SDL_GetTicks() - start)) {
+		SDL_Event ev;
+		if (SDL_WaitEventTimeout(&ev, (int)left) &&
+		    kiosk_devices_handle(k, &ev) == kiosk_devices_kind(kind))
+			return 0;
+	}
+	return fail(path, n, "no such device event in time", kind);
+}
+
+/* `stop-devices MS`. */
+static int stop_devices(struct kiosk *k, const char *arg, const char *path, int n)
+{
+	char *end;
+	long ms = strtol(arg, &end, 10);
+	if (*end || !*arg || ms < 0)
+		return fail(path, n, "want milliseconds", arg);
+	Uint32 start = SDL_GetTicks();
+	kiosk_demo_stop(k);
+	kiosk_devices_stop(k->dev_threads);
+	k->dev_threads = NULL;
+	k->reader = KIOSK_READER_UNKNOWN;
+	k->dirty = 1;
+	long took = (long)(SDL_GetTicks() - start);
+	if (took > ms) {
+		char what[80];
+		snprintf(what, sizeof(what), "the threads took %ld ms to stop, more than", took);
+		return fail(path, n, what, arg);
+	}
+	return 0;
+}
+
 static void redraw(struct kiosk *k)
 {
 	kiosk_print_settle(k); /* what the printer did shows before a script looks */
@@ -213,6 +294,17 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 				kiosk_scan(k, arg, strlen(arg));
 		} else if (strcmp(cmd, "draw") == 0) {
 			rc = draw(k, arg, path, n);
+		} else if (strcmp(cmd, "devices") == 0) {
+			rc = devices(k, arg, dir, path, n);
+		} else if (strcmp(cmd, "demo") == 0) {
+			if (k->dev_threads)
+				rc = fail(path, n, "the device threads run already", NULL);
+			else if (kiosk_demo_start(k))
+				rc = fail(path, n, "cannot start the demo", NULL);
+		} else if (strcmp(cmd, "wait-device") == 0) {
+			rc = wait_device(k, arg, path, n);
+		} else if (strcmp(cmd, "stop-devices") == 0) {
+			rc = stop_devices(k, arg, path, n);
 		} else if (strcmp(cmd, "printer") == 0) {
 			rc = printer(k, arg, path, n);
 		} else if (strcmp(cmd, "printed") == 0) {
@@ -225,6 +317,18 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 				snprintf(what, sizeof(what), "%ld receipt(s) printed, not", have);
 				rc = fail(path, n, what, arg);
 			}
+		} else if (strcmp(cmd, "sync-wait") == 0) {
+			char *end;
+			long s = strtol(arg, &end, 10);
+			if (*end || s <= 0 || s > 600)
+				rc = fail(path, n, "want seconds (1-600)", arg);
+			else if (kiosk_sync_settle(k, (int)s * 1000))
+				rc = fail(path, n, "the sync thread did not settle", arg);
+		} else if (strcmp(cmd, "speaking") == 0) {
+			if (strcmp(arg, "yes") && strcmp(arg, "no"))
+				rc = fail(path, n, "want yes or no", arg);
+			else if (kiosk_speech_playing(k, strcmp(arg, "yes") == 0))
+				rc = fail(path, n, "the speech is not as expected", arg);
 		} else if (strcmp(cmd, "speaking") == 0) {
 			if (strcmp(arg, "yes") && strcmp(arg, "no"))
 				rc = fail(path, n, "want yes or no", arg);

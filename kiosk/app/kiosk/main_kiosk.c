@@ -1,12 +1,15 @@
 /*
  * vaxbus-kiosk: the touchscreen app.
  *
- * `vaxbus-kiosk [--db PATH] [--size WxH] [--fullscreen] [--script FILE
- * [--shots DIR] [--golden DIR]]`. The database must have been made with
- * `vaxbusctl init`; the configuration is read as vaxbusctl reads it. With
- * --script the scenario runs headless-capable and the process exits 0 if
- * every line held (kiosk_script.c). Otherwise the loop sleeps in
- * SDL_WaitEventTimeout and draws only when something changed.
+ * `vaxbus-kiosk [--db PATH] [--size WxH] [--fullscreen] [--demo] [--script
+ * FILE [--shots DIR] [--golden DIR]]`. The database must have been made
+ * with `vaxbusctl init`; the configuration is read as vaxbusctl reads it.
+ * With --script the scenario runs headless-capable and the process exits 0
+ * if every line held (kiosk_script.c). Otherwise the loop sleeps in
+ * SDL_WaitEventTimeout and draws only when something changed, and the
+ * card reader and the scanner are read on their threads
+ * (kiosk_devices.h). --demo adds the demo's panel on the right (the
+ * window is widened by it), standing in for both (kiosk_demo.h).
  */
 #include <SDL.h>
 #include <stdio.h>
@@ -14,7 +17,11 @@
 #include <string.h>
 
 #include "catalog_file.h"
+#include "datakey.h"
 #include "kiosk.h"
+#include "kiosk_day.h"
+#include "kiosk_demo.h"
+#include "kiosk_devices.h"
 #include "kiosk_notify.h"
 #include "kiosk_print.h"
 #include "kiosk_script.h"
@@ -24,12 +31,12 @@
 
 struct args {
 	const char *db, *script, *shots, *golden;
-	int w, h, fullscreen;
+	int w, h, fullscreen, demo;
 };
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: vaxbus-kiosk [--db PATH] [--size WxH] [--fullscreen]\n"
+	fprintf(stderr, "usage: vaxbus-kiosk [--db PATH] [--size WxH] [--fullscreen] [--demo]\n"
 			"                    [--script FILE [--shots DIR] [--golden DIR]]\n");
 	return 2;
 }
@@ -45,6 +52,8 @@ static int parse(int argc, char **argv, struct args *a)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--fullscreen") == 0)
 			a->fullscreen = 1;
+		else if (strcmp(argv[i], "--demo") == 0)
+			a->demo = 1;
 		else if (!v)
 			return -1;
 		else if (strcmp(argv[i], "--db") == 0)
@@ -81,12 +90,15 @@ static int open_kiosk(const struct args *a, struct kiosk *k)
 		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
 		return 1;
 	}
+	if (datakey_load(datakey_path(&k->cfg), err, sizeof(err))) {
+		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
+		return 1;
+	}
 	char bus[64], off[16];
 	if (store_open(a->db, &k->st, &why) ||
 	    store_meta_get(k->st, "bus_id", bus, sizeof(bus)) != VB_OK) {
-		fprintf(stderr,
-			"vaxbus-kiosk: %s: not a vaxbus database made by `vaxbusctl init`\n",
-			a->db);
+		fprintf(stderr, "vaxbus-kiosk: %s: %s\n", a->db,
+			why.code ? why.text : "not a vaxbus database made by `vaxbusctl init`");
 		return 1;
 	}
 	if (store_meta_get(k->st, "utc_offset_min", off, sizeof(off)) == VB_OK)
@@ -95,6 +107,8 @@ static int open_kiosk(const struct args *a, struct kiosk *k)
 			       a->fullscreen, 0,
 			       k->cfg.font,   k->cfg.font_index,
 			       NULL,	      VB_ASSETS_DIR "/strings"};
+	if (a->demo && !a->fullscreen)
+		o.width += KIOSK_DEMO_PANEL_W; /* the screens keep --size beside the panel */
 	if (ui_open(&o, &k->ui, err, sizeof(err))) {
 		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
 		return 1;
@@ -103,7 +117,9 @@ static int open_kiosk(const struct args *a, struct kiosk *k)
 	k->db_path = a->db;
 	if (kiosk_print_start(k))
 		return 1;
+	kiosk_sync_start(k); /* without it records stay queued: the kiosk runs on */
 	k->last_input_ms = kiosk_clock_ms(k);
+	kiosk_speech_open(k);
 	kiosk_speech_open(k);
 	kiosk_go(k, &kiosk_welcome);
 	return 0;
@@ -151,13 +167,29 @@ static void run(struct kiosk *k)
 				: ev.type == SDL_FINGERUP ? SDL_MOUSEBUTTONUP
 							  : SDL_MOUSEMOTION,
 				pad);
-		else if (got && (ev.type == SDL_WINDOWEVENT || ev.type == kiosk_print_event))
+		else if (got && (ev.type == SDL_WINDOWEVENT || ev.type == kiosk_print_event ||
+				 kiosk_sync_event(k, &ev)))
 			k->dirty = 1;
+		else if (got && ev.type == SDL_KEYDOWN)
+			kiosk_demo_key(k, ev.key.keysym.sym);
+		else if (got)
+			kiosk_devices_handle(k, &ev);
 		kiosk_idle(k);
 		if (k->dirty)
 			kiosk_draw(k);
 		kiosk_notify_alive();
 	}
+}
+
+/* The reader and scanner threads (interactive), or the demo's panel
+ * standing in for them. 0, or 1 after saying why. */
+static int start_devices(const struct args *a, struct kiosk *k)
+{
+	if (a->demo)
+		return kiosk_demo_start(k) ? 1 : 0;
+	if (!a->script && kiosk_devices_start(&k->cfg, NULL, NULL, &k->dev_threads))
+		fprintf(stderr, "vaxbus-kiosk: cannot start the card reader and scanner threads\n");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -169,13 +201,20 @@ int main(int argc, char **argv)
 		return usage();
 	int rc = open_kiosk(&a, &k);
 	if (!rc)
+		rc = start_devices(&a, &k);
+	if (!rc)
 		rc = a.script ? (kiosk_script_run(&k, a.script, a.shots, a.golden) ? 1 : 0)
 			      : (run(&k), 0);
+	kiosk_sync_stop(&k);
 	kiosk_print_stop(&k);
+	kiosk_demo_stop(&k);
+	kiosk_devices_stop(k.dev_threads);
 	kiosk_forget(&k);
+	ui_speech_close(k.speech);
 	ui_speech_close(k.speech);
 	ui_close(k.ui);
 	store_close(k.st);
+	store_key_clear();
 	catalog_free(k.cat);
 	return rc;
 }
