@@ -76,7 +76,7 @@ static const char KEY_HELP[] =
     "`vaxbusctl backup --init-key` (mode 0400) and copied off the bus (the\n"
     "district office keeps it: a restore onto new hardware needs it). A key\n"
     "file rather than a passphrase: backups run with no one at the keyboard,\n"
-    "and a lost stick cannot be attacked by guessing a 256-bit random key.\n";
+    "and a lost stick cannot be attacked by guessing a 256-bit random key.";
 
 static void put_be(unsigned char *p, uint64_t v, int n)
 {
