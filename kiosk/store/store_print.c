@@ -23,6 +23,11 @@ static const char SQL_SET[] = "UPDATE print_job SET state = ?2, last_error = ?3,
 			      " attempts = attempts + ?4, updated_at = ?5"
 			      " WHERE id = ?1 AND state = 'pending'";
 static const char SQL_STATE[] = "SELECT state FROM print_job WHERE id = ?1";
+static const char SQL_LATEST[] = JOB_COLS " FROM print_job ORDER BY created_at DESC, rowid DESC"
+					  " LIMIT 1";
+static const char SQL_COPY[] = "INSERT INTO print_job (id, kind, record_id, bytes, created_at,"
+			       " updated_at) SELECT ?1, kind, record_id, bytes, ?3, ?3"
+			       " FROM print_job WHERE id = ?2";
 static const char SQL_COUNTS[] = "SELECT coalesce(sum(state = 'pending'), 0),"
 				 " coalesce(sum(state = 'done'), 0),"
 				 " coalesce(sum(state = 'failed'), 0) FROM print_job";
@@ -182,4 +187,41 @@ int store_print_get(struct store *st, const char *id, struct store_print_job *ou
 		rc = store_err_set(st, VB_ENOTFOUND, "no such print job");
 	store_stmt_reset(s);
 	return rc == 1 ? VB_OK : rc;
+}
+
+int store_print_latest(struct store *st, struct store_print_job *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = store_stmt(st, SQL_LATEST, &s);
+	if (!rc)
+		rc = store_step(st, s);
+	if (rc == 1)
+		read_job(s, out);
+	else if (rc == 0)
+		rc = store_err_set(st, VB_ENOTFOUND, "no print job yet");
+	store_stmt_reset(s);
+	return rc == 1 ? VB_OK : rc;
+}
+
+int store_print_copy(struct store *st, const char *id, const char *actor, int64_t now,
+		     char id_out[STORE_ID_LEN + 1])
+{
+	char kind[STORE_PRINT_KIND_SIZE], new_id[STORE_ID_LEN + 1];
+	struct store_print_job job;
+	sqlite3_stmt *s = NULL;
+	int rc = store_need_tx(st, "store_print_copy");
+	if (rc || (rc = store_check_token(st, "actor", actor, STORE_AUDIT_TOKEN_MAX + 1)) ||
+	    (rc = store_print_get(st, id, &job)))
+		return rc;
+	snprintf(kind, sizeof(kind), "%s", job.kind);
+	if ((rc = store_id_new(new_id)) || (rc = store_stmt(st, SQL_COPY, &s)) ||
+	    (rc = store_bind_text(st, s, 1, new_id)) || (rc = store_bind_text(st, s, 2, id)) ||
+	    (rc = store_bind_int64(st, s, 3, now)) || (rc = store_step_done(st, s)))
+		goto out;
+	rc = store_audit_append(st, now, actor, "print.add", new_id, kind);
+out:
+	store_stmt_reset(s);
+	if (!rc)
+		memcpy(id_out, new_id, sizeof(new_id));
+	return rc;
 }

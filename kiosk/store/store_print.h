@@ -72,4 +72,17 @@ int store_print_counts(struct store *st, int64_t *pending, int64_t *done, int64_
 /* The job's metadata (without the bytes). VB_OK, VB_ENOTFOUND or an error. */
 int store_print_get(struct store *st, const char *id, struct store_print_job *out);
 
+/* The newest job of any state (the last printout asked for), metadata
+ * only. VB_OK, VB_ENOTFOUND (no job yet) or a storage error. */
+int store_print_latest(struct store *st, struct store_print_job *out);
+
+/*
+ * A reprint: adds a new pending job with the kind, record and bytes of job
+ * id (whatever its state) and the audit row "print.add", in the caller's
+ * transaction; writes the new id to id_out. Returns VB_OK, VB_ENOTFOUND,
+ * VB_ESTATE (no transaction) or a storage error.
+ */
+int store_print_copy(struct store *st, const char *id, const char *actor, int64_t now,
+		     char id_out[STORE_ID_LEN + 1]);
+
 #endif

@@ -21,6 +21,9 @@
  *                     paper-out, cover-open or offline (a switch file in
  *                     its [sim] printer folder), or ready (none of them)
  *   printed N         the simulated printer's folder holds N receipts
+ *   sync-wait S       waits, in real time and at most S seconds, until the
+ *                     sync thread has sent everything or found no link
+ *                     (kiosk_sync_settle)
  *   speaking yes|no   yes: a spoken prompt is queued and the audio device
  *                     plays it (within 5 real seconds); no: nothing is
  *                     queued (kiosk_speech_playing)
@@ -334,6 +337,13 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 				rc = fail(path, n, "want yes or no", arg);
 			else if (kiosk_speech_playing(k, strcmp(arg, "yes") == 0))
 				rc = fail(path, n, "the speech is not as expected", arg);
+		} else if (strcmp(cmd, "sync-wait") == 0) {
+			char *end;
+			long s = strtol(arg, &end, 10);
+			if (*end || s <= 0 || s > 600)
+				rc = fail(path, n, "want seconds (1-600)", arg);
+			else if (kiosk_sync_settle(k, (int)s * 1000))
+				rc = fail(path, n, "the sync thread did not settle", arg);
 		} else if (strcmp(cmd, "wait") == 0) {
 			char *end;
 			long ms = strtol(arg, &end, 10);

@@ -3,6 +3,8 @@
  * day's queue.
  *
  *   welcome --staff--> pin --right PIN--> queue --call--> vcard (next ticket)
+ *                                            --today--> day (kiosk_day.c)
+ *                                            --devices--> devices (kiosk_status.c)
  *                                            --lock--> welcome
  *
  * The PIN is checked by k->staff_check (kiosk_staff_check_meta unless the
@@ -208,6 +210,10 @@ static void queue_tap(struct kiosk *k, const char *id)
 {
 	if (strcmp(id, "queue.call") == 0) {
 		queue_call(k);
+	} else if (strcmp(id, "queue.day") == 0) {
+		kiosk_go(k, &kiosk_day);
+	} else if (strcmp(id, "queue.devices") == 0) {
+		kiosk_go(k, &kiosk_devices);
 	} else if (strcmp(id, "queue.lock") == 0) {
 		k->staff.id[0] = '\0';
 		kiosk_go(k, &kiosk_welcome);
@@ -274,6 +280,14 @@ static void queue_draw(struct kiosk *k)
 	ui_button(k->ui, "queue.lock", ui_col(row, 2, 1, gap), ui_str(k->ui, "queue.lock"),
 		  UI_BTN_SECONDARY);
 	kiosk_footer(k, NULL);
+	/* The day screen and the devices (kiosk_day.c, kiosk_status.c) in the
+	 * footer's free places. */
+	int fh = ui_mm(k->ui, 14, 1), fgap = ui_mm(k->ui, 3, 0);
+	struct ui_rect foot = {b.x, b.y + b.h - fh, b.w, fh};
+	ui_button(k->ui, "queue.day", ui_col(foot, 4, 2, fgap), ui_str(k->ui, "queue.day"),
+		  UI_BTN_SECONDARY);
+	ui_button(k->ui, "queue.devices", ui_col(foot, 4, 3, fgap), ui_str(k->ui, "queue.devices"),
+		  UI_BTN_SECONDARY);
 }
 
 const struct kiosk_screen kiosk_queue = {"queue", KIOSK_IDLE_STAFF_S, queue_enter, queue_tap,

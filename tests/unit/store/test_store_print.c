@@ -139,12 +139,59 @@ static void test_survives_reopen(void **state)
 	free(bytes);
 }
 
+/* The last printout is found whatever its state, and a reprint is a new
+ * pending job with its kind and bytes, audited; outside a transaction or
+ * for an unknown job nothing is added. */
+static void test_latest_and_copy(void **state)
+{
+	struct fix *f = *state;
+	static const uint8_t a[] = {0x1b, 0x40, 'A'}, b[] = {0x1b, 0x40, 'B', 'B'};
+	char ida[STORE_ID_LEN + 1], idb[STORE_ID_LEN + 1], copy[STORE_ID_LEN + 1];
+	struct store_print_job j;
+	uint8_t *bytes = NULL;
+	int64_t p, d, x;
+
+	assert_int_equal(store_print_latest(f->st, &j), VB_ENOTFOUND);
+	add(f->st, "ticket", a, sizeof(a), 10, ida);
+	add(f->st, "report", b, sizeof(b), 10, idb); /* same second: the later one */
+	assert_int_equal(store_print_latest(f->st, &j), VB_OK);
+	assert_string_equal(j.id, idb);
+	assert_int_equal(store_print_done(f->st, ida, 11), VB_OK);
+	assert_int_equal(store_print_done(f->st, idb, 11), VB_OK);
+	assert_int_equal(store_print_latest(f->st, &j), VB_OK);
+	assert_string_equal(j.id, idb);
+	assert_int_equal(j.state, STORE_PRINT_DONE);
+
+	assert_int_equal(store_print_copy(f->st, idb, "nurse-li", 12, copy), VB_ESTATE);
+	assert_int_equal(store_begin(f->st), VB_OK);
+	assert_int_equal(
+	    store_print_copy(f->st, "00000000-0000-7000-8000-000000000000", "nurse-li", 12, copy),
+	    VB_ENOTFOUND);
+	assert_int_equal(store_print_copy(f->st, idb, "nurse-li", 12, copy), VB_OK);
+	assert_int_equal(store_commit(f->st), VB_OK);
+	assert_string_not_equal(copy, idb);
+	assert_int_equal(store_print_latest(f->st, &j), VB_OK);
+	assert_string_equal(j.id, copy);
+	assert_string_equal(j.kind, "report");
+	assert_int_equal(j.state, STORE_PRINT_PENDING);
+	assert_int_equal(store_print_counts(f->st, &p, &d, &x), VB_OK);
+	assert_true(p == 1 && d == 2 && x == 0);
+	assert_int_equal(store_print_next(f->st, &j, &bytes), VB_OK);
+	assert_string_equal(j.id, copy);
+	assert_int_equal(j.n_bytes, sizeof(b));
+	assert_memory_equal(bytes, b, sizeof(b));
+	free(bytes);
+	int64_t bad = 0;
+	assert_int_equal(store_audit_verify(f->st, &bad, NULL), VB_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_queue_order_and_states, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals_and_rollback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_survives_reopen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_latest_and_copy, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
