@@ -258,7 +258,7 @@ void kiosk_dose_line(struct kiosk *k, enum ui_lang lang, char *out, size_t cap);
 
 /* Confirm's rows below the age (kiosk_family.c), from y: who registers a
  * family member, and for a new person the phone (masked) with its button
- * "confirm.phone". */
+ * "confirm.phone"; a row without room above the action row is left out. */
 void kiosk_confirm_more_draw(struct kiosk *k, int y);
 /* Before a new person is saved: the proxy and relationship, when a family
  * member is registered, set on k->res.person and checked (person_check).

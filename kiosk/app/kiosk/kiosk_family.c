@@ -71,21 +71,24 @@ void kiosk_confirm_more_draw(struct kiosk *k, int y)
 	if (k->res.found)
 		return; /* nothing of a registered person changes here */
 	struct ui_rect b = kiosk_body(k);
-	int gap = ui_mm(k->ui, 3, 1);
-	if (k->res.proxy_id[0]) {
+	int gap = ui_mm(k->ui, 3, 1), rh = ui_mm(k->ui, 14, 1);
+	int limit = kiosk_action_row(k).y - gap; /* rows that do not fit are left out */
+	if (k->res.proxy_id[0] && y + ui_mm(k->ui, 8, 1) <= limit) {
 		char line[320];
 		const char *names[] = {"name", "relationship"},
 			   *values[] = {k->res.proxy_name, rel_text(k, k->res.relationship)};
 		kiosk_fill(line, sizeof(line), ui_str(k->ui, "family.by"), names, values, 2);
-		struct ui_rect r = {b.x, y, b.w, ui_mm(k->ui, 16, 1)};
+		struct ui_rect r = {b.x, y, b.w, limit - y};
 		y += ui_text(k->ui, r, line, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT) + gap;
 	}
+	if (y + rh > limit)
+		return;
 	const char *phone = k->res.person.phone;
 	char masked[sizeof(k->res.person.phone)], line[160];
 	phone_mask(phone, masked, sizeof(masked));
 	snprintf(line, sizeof(line), "%s  %s", ui_str(k->ui, "confirm.phone_label"),
 		 phone[0] ? masked : ui_str(k->ui, "confirm.phone_none"));
-	struct ui_rect row = {b.x, y, b.w, ui_mm(k->ui, 14, 1)};
+	struct ui_rect row = {b.x, y, b.w, rh};
 	struct ui_rect text = ui_col(row, 2, 0, gap);
 	text.y += (row.h - ui_mm(k->ui, 7, 1)) / 2;
 	ui_text(k->ui, text, line, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT);

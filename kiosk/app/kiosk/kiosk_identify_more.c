@@ -104,19 +104,37 @@ static void edit(char *s, size_t cap, const char *key)
 }
 
 /*
- * A typing screen: the title, the text typed so far with the continue
- * button ok_id beside it (enabled when ok_on), the error if any, and the
- * keyboard (id prefix "keypad", as `type` in scripts taps) below, across
- * the width or, with narrow, in the right half. Returns the rect left of
- * a narrow keyboard (empty otherwise).
+ * A typing screen: the title (one line), the text typed so far with the
+ * continue button ok_id beside it (enabled when ok_on), the error if any
+ * on its own line, and the keyboard (id prefix "keypad", as `type` in
+ * scripts taps) below, across the width or, with narrow, in the right
+ * half. When the keys would be shorter than 12 mm with that line (a small
+ * screen in large text), the error takes the title's place instead.
+ * Returns the rect left of a narrow keyboard (empty otherwise).
  */
 static struct ui_rect typing_draw(struct kiosk *k, const char *title_key, const char *shown,
 				  const char *layout, const char *ok_id, int ok_on, int narrow)
 {
 	struct ui_rect b = kiosk_body(k);
-	int gap = ui_mm(k->ui, 3, 0), fh = ui_mm(k->ui, 14, 1);
-	int y = ui_text(k->ui, b, ui_str(k->ui, title_key), UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT);
-	struct ui_rect row = {b.x, b.y + y + gap, b.w, fh};
+	int gap = ui_mm(k->ui, 3, 0), fh = ui_mm(k->ui, 14, 1), eh = ui_mm(k->ui, 8, 1);
+	struct ui_rect head = {b.x, b.y, b.w, ui_mm(k->ui, 13, 1)};
+	struct ui_rect row = {b.x, head.y + head.h + gap, b.w, fh};
+	int rows = 1;
+	for (const char *c = layout; *c; c++)
+		rows += *c == '|';
+	int top = row.y + fh + gap + eh + gap;
+	int bottom = b.y + b.h - ui_mm(k->ui, 14, 1) - ui_mm(k->ui, 5, 0);
+	int tight = bottom - top < rows * ui_mm(k->ui, 12, 0);
+	if (tight)
+		top -= eh + gap;
+	if (k->res.error[0] && tight)
+		ui_text(k->ui, head, ui_str(k->ui, k->res.error), UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
+	else
+		ui_text(k->ui, head, ui_str(k->ui, title_key), UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT);
+	if (k->res.error[0] && !tight) {
+		struct ui_rect err = {b.x, row.y + fh + gap, b.w, eh};
+		ui_text(k->ui, err, ui_str(k->ui, k->res.error), UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
+	}
 	struct ui_rect field = ui_col(row, 4, 0, gap);
 	field.w = ui_col(row, 4, 2, gap).x + ui_col(row, 4, 2, gap).w - field.x;
 	struct ui_rect ok = ui_col(row, 4, 3, gap);
@@ -127,13 +145,6 @@ static struct ui_rect typing_draw(struct kiosk *k, const char *title_key, const 
 		ui_button(k->ui, ok_id, ok, ui_str(k->ui, "identify.ok"), UI_BTN_PRIMARY);
 	else
 		ui_button_off(k->ui, ok_id, ok, ui_str(k->ui, "identify.ok"));
-	int eh = ui_mm(k->ui, 8, 1);
-	if (k->res.error[0]) {
-		struct ui_rect err = {b.x, row.y + fh + gap, b.w, eh};
-		ui_text(k->ui, err, ui_str(k->ui, k->res.error), UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
-	}
-	int top = row.y + fh + gap + eh + gap;
-	int bottom = b.y + b.h - ui_mm(k->ui, 14, 1) - ui_mm(k->ui, 5, 0);
 	struct ui_rect pad = {b.x, top, b.w, bottom - top}, left = {b.x, top, 0, 0};
 	if (narrow) {
 		left = ui_col(pad, 2, 0, ui_mm(k->ui, 6, 0));
@@ -336,6 +347,9 @@ static void doc_birth_draw(struct kiosk *k)
 	int y =
 	    ui_text(k->ui, left, ui_str(k->ui, "doc_birth.sex"), UI_SIZE_BODY, UI_LEFT, UI_C_TEXT);
 	struct ui_rect sex = {left.x, left.y + y + gap, left.w, ui_mm(k->ui, 20, 1)};
+	if (sex.h > left.y + left.h - sex.y) /* a small screen: what is left, 12 mm at least */
+		sex.h = left.y + left.h - sex.y > ui_mm(k->ui, 12, 0) ? left.y + left.h - sex.y
+								      : ui_mm(k->ui, 12, 0);
 	int s = k->res.person.sex;
 	ui_button(k->ui, "doc_birth.male", ui_col(sex, 2, 0, gap), ui_str(k->ui, "doc_birth.male"),
 		  s == 1 ? UI_BTN_PRIMARY : UI_BTN_SECONDARY);
