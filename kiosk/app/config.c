@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "vb_error.h"
+#include "visit.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -59,6 +60,7 @@ void config_defaults(struct config *c)
 		 "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
 	c->font_index = 2;
 	c->paper_dots = 384;
+	c->observation_min = VISIT_OBSERVATION_DEFAULT_MIN;
 	c->speech = 1;
 	sync_options_defaults(&c->sync);
 	snprintf(c->backup_key, sizeof(c->backup_key), "%s", CONFIG_BACKUP_KEY_DEFAULT);
@@ -293,6 +295,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		if (strcmp(key, "font_index") == 0)
 			return set_int(p, &c->font_index, value, 0, 15, 1, line, key);
 	} else if (strcmp(section, "kiosk") == 0) {
+		if (strcmp(key, "observation_min") == 0)
+			return set_int(p, &c->observation_min, value, CONFIG_OBSERVATION_MIN_LO,
+				       CONFIG_OBSERVATION_MIN_HI, 1, line, key);
 		if (strcmp(key, "speech") == 0) {
 			if (strcmp(value, "on") && strcmp(value, "off"))
 				return fail(p, line, key, "want on or off");

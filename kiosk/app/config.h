@@ -20,6 +20,10 @@
 #define CONFIG_PATH_MAX	    256
 #define CONFIG_BACKUP_KEY_DEFAULT "/etc/vaxbus/backup.key"
 
+/* [kiosk] observation_min: its bounds (the default is the core's). */
+#define CONFIG_OBSERVATION_MIN_LO 5
+#define CONFIG_OBSERVATION_MIN_HI 120
+
 struct config_fridge {
 	char port[32];	 /* the thermometer's USB port path, e.g. "1-2.3" */
 	char fridge[16]; /* the fridge it sits in, e.g. "fridge-1" */
@@ -40,6 +44,8 @@ struct config {
 	struct config_fridge fridges[CONFIG_MAX_FRIDGES];
 	size_t n_fridges;
 	struct sync_options sync; /* [sync] and [identifiers] */
+	/* [kiosk] observation_min: minutes under observation after a dose. */
+	int observation_min;
 	char backup_key[CONFIG_PATH_MAX]; /* [backup] key: the backup key file */
 	int speech; /* [kiosk] speech: spoken prompts on (1, default) or off */
 };

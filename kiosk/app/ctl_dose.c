@@ -8,6 +8,7 @@
 #include "ctl_stock.h"
 
 #include "catalog.h"
+#include "config.h"
 #include "iddoc.h"
 #include "schedule.h"
 #include "station.h"
@@ -15,6 +16,7 @@
 #include "store.h"
 #include "vbdate.h"
 #include "visit.h"
+#include "wallclock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -146,9 +148,10 @@ int ctl_cmd_vaccinate(struct ctl *c, int argc, char **argv)
 	};
 	int rc = ctl_parse(c, argc, argv, opts,
 			   "Records a dose after the schedule and the box check pass: the visit\n"
-			   "goes to observing (30 min), the vial and the stock are updated, and\n"
-			   "the dose is queued for the platform. Refusals write nothing.");
-	if (rc)
+			   "goes to observing ([kiosk] observation_min, 30 by default) until\n"
+			   "observe_until, the vial and the stock are updated, and the dose is\n"
+			   "queued for the platform. Refusals write nothing.");
+	if (rc || (rc = ctl_config(c)))
 		return rc;
 	struct station_dose in = {ctl_opt(opts, "--staff"), ctl_opt(opts, "--body-site")};
 	if (strcmp(in.body_site, "left-deltoid") != 0 && strcmp(in.body_site, "right-deltoid") != 0)
@@ -170,7 +173,7 @@ int ctl_cmd_vaccinate(struct ctl *c, int argc, char **argv)
 	struct store_visit v;
 	struct store_dose d;
 	struct vb_reason why = {0};
-	char vial[STORE_ID_LEN + 1], given_on[11];
+	char vial[STORE_ID_LEN + 1], given_on[11], until[26];
 	const struct stock_lot lot = k.stock->lots[li];
 	int vb =
 	    station_vaccinate(c->st, c->cat, &k, li, &in, c->today, c->now, &v, &d, vial, &why);
@@ -179,14 +182,16 @@ int ctl_cmd_vaccinate(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	vbdate_format(d.given_on, given_on);
+	wallclock_format(c->now + (int64_t)c->cfg->observation_min * 60, c->utc_offset_min, until);
 	rc = ctl_emit(c,
-		      json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, "
-				"s:s, s:s}, s:o}",
+		      json_pack("{s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, "
+				"s:s, s:s, s:s}, s:o}",
 				"visit", "id", v.id, "state", visit_state_name(v.state), "ticket",
-				v.ticket, "dose", "id", d.id, "product", d.product, "lot", d.lot,
-				"dose_number", d.dose_number, "series_doses", d.series_doses,
-				"route", d.route, "body_site", d.body_site, "given_on", given_on,
-				"vial", vial, "staff", d.staff, "checks", checks_json(c, &k, &lot)),
+				v.ticket, "observe_until", until, "dose", "id", d.id, "product",
+				d.product, "lot", d.lot, "dose_number", d.dose_number,
+				"series_doses", d.series_doses, "route", d.route, "body_site",
+				d.body_site, "given_on", given_on, "vial", vial, "staff", d.staff,
+				"checks", checks_json(c, &k, &lot)),
 		      NULL);
 out:
 	station_case_cleanup(&k);

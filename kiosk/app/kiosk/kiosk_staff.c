@@ -3,6 +3,7 @@
  * day's queue.
  *
  *   welcome --staff--> pin --right PIN--> queue --call--> vcard (next ticket)
+ *                                            --observation--> observe
  *                                            --today--> day (kiosk_day.c)
  *                                            --devices--> devices (kiosk_status.c)
  *                                            --lock--> welcome
@@ -210,6 +211,8 @@ static void queue_tap(struct kiosk *k, const char *id)
 {
 	if (strcmp(id, "queue.call") == 0) {
 		queue_call(k);
+	} else if (strcmp(id, "queue.observe") == 0) {
+		kiosk_go(k, &kiosk_observe);
 	} else if (strcmp(id, "queue.day") == 0) {
 		kiosk_go(k, &kiosk_day);
 	} else if (strcmp(id, "queue.devices") == 0) {
@@ -272,12 +275,14 @@ static void queue_draw(struct kiosk *k)
 		ui_text(k->ui, r, line, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT);
 	}
 	if (n)
-		ui_button(k->ui, "queue.call", ui_col(row, 2, 0, gap), ui_str(k->ui, "queue.call"),
+		ui_button(k->ui, "queue.call", ui_col(row, 3, 0, gap), ui_str(k->ui, "queue.call"),
 			  UI_BTN_PRIMARY);
 	else
-		ui_button_off(k->ui, "queue.call", ui_col(row, 2, 0, gap),
+		ui_button_off(k->ui, "queue.call", ui_col(row, 3, 0, gap),
 			      ui_str(k->ui, "queue.call"));
-	ui_button(k->ui, "queue.lock", ui_col(row, 2, 1, gap), ui_str(k->ui, "queue.lock"),
+	ui_button(k->ui, "queue.observe", ui_col(row, 3, 1, gap), ui_str(k->ui, "queue.observe"),
+		  UI_BTN_SECONDARY);
+	ui_button(k->ui, "queue.lock", ui_col(row, 3, 2, gap), ui_str(k->ui, "queue.lock"),
 		  UI_BTN_SECONDARY);
 	kiosk_footer(k, NULL);
 	/* The day screen and the devices (kiosk_day.c, kiosk_status.c) in the

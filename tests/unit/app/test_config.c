@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "vb_error.h"
+#include "visit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,7 @@ static void test_defaults_without_file(void **state)
 	assert_int_equal(config_load(NULL, &c, err, sizeof(err)), VB_OK);
 	assert_int_equal(c.sim, 0);
 	assert_int_equal(c.paper_dots, 384);
+	assert_int_equal(c.observation_min, VISIT_OBSERVATION_DEFAULT_MIN);
 	const struct usb_match *m = match_of(&c, "idcard", 0);
 	assert_int_equal(m->vid, 0x0400);
 	assert_int_equal(m->pid, 0xc35a);
@@ -76,7 +78,8 @@ static void test_every_key(void **state)
 		   "[sim]\ncards = /c\nscans = /s\ntemps = /t\nprinter = /p\n"
 		   "[printer]\npaper_mm = 80\n[scanner]\ngs_substitute = ~\n"
 		   "[display]\nfont = /f.ttc\nfont_index = 3\n"
-		   "[fridges]\n1-2.3 = fridge-1\n1-2.4 = fridge-2\n");
+		   "[fridges]\n1-2.3 = fridge-1\n1-2.4 = fridge-2\n"
+		   "[kiosk]\nobservation_min = 15\n");
 	assert_int_equal(config_load(path, &c, err, sizeof(err)), VB_OK);
 	unlink(path);
 	assert_int_equal(c.sim, 1);
@@ -101,6 +104,7 @@ static void test_every_key(void **state)
 	assert_string_equal(c.font, "/f.ttc");
 	assert_int_equal(c.font_index, 3);
 	assert_string_equal(config_fridge_of(&c, "1-2.4"), "fridge-2");
+	assert_int_equal(c.observation_min, 15);
 }
 
 static void test_sync_keys(void **state)
@@ -156,6 +160,8 @@ static void test_bad_lines(void **state)
 	    {"[printer]\npaper_mm = 57\n", ":2: paper_mm: want 58 or 80"},
 	    {"[scanner]\ngs_substitute = ab\n", ":2: gs_substitute: want one printable"},
 	    {"[display]\nfont_index = x\n", ":2: font_index: want a whole number 0-15"},
+	    {"[kiosk]\nobservation_min = 4\n", ":2: observation_min: want a whole number 5-120"},
+	    {"[kiosk]\nobservation_min = 30m\n", ":2: observation_min: want a whole number"},
 	    {"[fridges]\n1-2 = a-fridge-name-too-long\n", ":2: 1-2: want PORT = FRIDGE"},
 	    {"[sim]\ncards =\n", ":2: cards: want a path"},
 	    {"[sync]\nurl = ftp://x\n", ":2: url: want an http:// or https:// URL"},
@@ -206,6 +212,7 @@ static void test_shipped_file(void **state)
 	assert_int_equal(c.paper_dots, d.paper_dots);
 	assert_string_equal(c.font, d.font);
 	assert_int_equal(c.font_index, d.font_index);
+	assert_int_equal(c.observation_min, d.observation_min);
 }
 
 /* Every device the defaults name by VID:PID has a udev rule giving the
