@@ -208,7 +208,7 @@ static void consent_draw(struct kiosk *k)
 	struct ui_rect left = ui_col(area, 2, 0, gap), right = ui_col(area, 2, 1, gap);
 
 	char minutes[12], text[1024];
-	snprintf(minutes, sizeof(minutes), "%d", VISIT_OBSERVATION_DEFAULT_MIN);
+	snprintf(minutes, sizeof(minutes), "%d", k->cfg.observation_min);
 	const char *names[] = {"vaccine", "minutes"}, *values[] = {kiosk_product_name(k), minutes};
 	kiosk_fill(text, sizeof(text), ui_str(k->ui, CONSENT_TEXT_KEY), names, values, 2);
 	if (ui_text_page(k->ui, left, text, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT, -1) > 1) {
