@@ -1,0 +1,41 @@
+#!/bin/sh
+# The kiosk tells systemd it is up and alive (kiosk_notify.c): started
+# headless with NOTIFY_SOCKET naming a datagram socket of this test, its
+# first message says READY=1 and later ones WATCHDOG=1, at least one a
+# second or two while it sits on the welcome screen.
+#   notify.sh VAXBUS-KIOSK VAXBUSCTL   (needs socat)
+set -eu
+kiosk=$1
+ctl=$2
+dir=$(mktemp -d)
+kpid=
+spid=
+cleanup() {
+	[ -z "$kpid" ] || kill "$kpid" 2>/dev/null || true
+	[ -z "$spid" ] || kill "$spid" 2>/dev/null || true
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+printf '[devices]\nmode = sim\n[sim]\nprinter = %s/printer\n' "$dir" >"$dir/vaxbus.conf"
+export SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software VAXBUS_CONF="$dir/vaxbus.conf"
+"$ctl" --db "$dir/bus.db" init --bus BUS-07 --site XIANG-01 >/dev/null
+
+# Each datagram on a line of its own (sd_notify sends one per call).
+socat -u UNIX-RECVFROM:"$dir/notify",fork SYSTEM:'cat; echo' >"$dir/got" &
+spid=$!
+while [ ! -S "$dir/notify" ]; do sleep 0.1; done
+NOTIFY_SOCKET=$dir/notify "$kiosk" --db "$dir/bus.db" --size 640x480 &
+kpid=$!
+i=0
+while [ "$(grep -c 'WATCHDOG=1' "$dir/got" || true)" -lt 3 ] && [ $i -lt 100 ]; do
+	kill -0 "$kpid" || { echo "the kiosk exited"; exit 1; }
+	sleep 0.1
+	i=$((i + 1))
+done
+kill "$kpid"
+kpid=
+sed 's/^/got: /' "$dir/got"
+head -n1 "$dir/got" | grep -qx 'READY=1' || { echo "first message is not READY=1"; exit 1; }
+[ "$(grep -c '^READY=1$' "$dir/got")" = 1 ] || { echo "READY=1 more than once"; exit 1; }
+[ "$(grep -c '^WATCHDOG=1$' "$dir/got")" -ge 3 ] || { echo "fewer than 3 WATCHDOG=1 in 10 s"; exit 1; }
+echo "READY=1 first, then WATCHDOG=1"
