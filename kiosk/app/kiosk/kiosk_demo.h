@@ -1,7 +1,7 @@
 /*
- * kiosk_demo: demo mode (`vaxbus-kiosk --demo`, or `demo` in a script) —
- * a panel on the right of the screens that stands in for the reader and
- * the scanner.
+ * kiosk_demo: demo mode (`vaxbus-kiosk --demo`, the kiosk on simulated
+ * devices, or `demo` in a script) — a panel on the right of the screens
+ * that stands in for the reader and the scanner.
  *
  * Its buttons (and the keys F1, F2, ...) place a sample resident's card
  * on a simulated reader or put a sample code under a simulated scanner;

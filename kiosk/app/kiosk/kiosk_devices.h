@@ -12,6 +12,12 @@
  * can say "type your number" when there is no reader. A card stays on the
  * reader: it is handed over once, and again only after a read found no
  * card (or another card). The threads touch no UI, store or core state.
+ *
+ * Simulated devices answer each read at once with the next entry of their
+ * file, starting again after the last, so a thread on them reads one
+ * every KIOSK_DEV_POLL_MS: scripts give them files of one entry; the
+ * interactive kiosk on simulated devices uses the demo's panel instead
+ * (kiosk_demo.h).
  */
 #ifndef KIOSK_DEVICES_H
 #define KIOSK_DEVICES_H

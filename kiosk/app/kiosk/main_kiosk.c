@@ -8,8 +8,9 @@
  * if every line held (kiosk_script.c). Otherwise the loop sleeps in
  * SDL_WaitEventTimeout and draws only when something changed, and the
  * card reader and the scanner are read on their threads
- * (kiosk_devices.h). --demo adds the demo's panel on the right (the
- * window is widened by it), standing in for both (kiosk_demo.h).
+ * (kiosk_devices.h). --demo (or [devices] mode = sim) adds the demo's
+ * panel on the right (the window is widened by it), standing in for both
+ * (kiosk_demo.h); --demo also simulates every device.
  */
 #include <SDL.h>
 #include <stdio.h>
@@ -74,6 +75,14 @@ static int parse(int argc, char **argv, struct args *a)
 	return 0;
 }
 
+/* The demo's panel stands in for the reader and the scanner with --demo,
+ * and on simulated devices outside scripts (its samples are their files:
+ * read in turn by threads, they would present themselves over and over). */
+static int demo_mode(const struct args *a, const struct kiosk *k)
+{
+	return a->demo || (!a->script && k->cfg.sim);
+}
+
 /* Opens what the kiosk stands on. 0, or 1 after saying why. */
 static int open_kiosk(const struct args *a, struct kiosk *k)
 {
@@ -83,6 +92,8 @@ static int open_kiosk(const struct args *a, struct kiosk *k)
 		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
 		return 1;
 	}
+	if (a->demo)
+		k->cfg.sim = 1; /* the demo's devices are simulated */
 	const char *catalog = getenv("VAXBUS_CATALOG");
 	if (!catalog || !*catalog)
 		catalog = VB_ASSETS_DIR "/vaccines/covid19-cn-2021.json";
@@ -107,7 +118,7 @@ static int open_kiosk(const struct args *a, struct kiosk *k)
 			       a->fullscreen, 0,
 			       k->cfg.font,   k->cfg.font_index,
 			       NULL,	      VB_ASSETS_DIR "/strings"};
-	if (a->demo && !a->fullscreen)
+	if (demo_mode(a, k) && !a->fullscreen)
 		o.width += KIOSK_DEMO_PANEL_W; /* the screens keep --size beside the panel */
 	if (ui_open(&o, &k->ui, err, sizeof(err))) {
 		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
@@ -119,7 +130,6 @@ static int open_kiosk(const struct args *a, struct kiosk *k)
 		return 1;
 	kiosk_sync_start(k); /* without it records stay queued: the kiosk runs on */
 	k->last_input_ms = kiosk_clock_ms(k);
-	kiosk_speech_open(k);
 	kiosk_speech_open(k);
 	kiosk_go(k, &kiosk_welcome);
 	return 0;
@@ -185,7 +195,7 @@ static void run(struct kiosk *k)
  * standing in for them. 0, or 1 after saying why. */
 static int start_devices(const struct args *a, struct kiosk *k)
 {
-	if (a->demo)
+	if (demo_mode(a, k))
 		return kiosk_demo_start(k) ? 1 : 0;
 	if (!a->script && kiosk_devices_start(&k->cfg, NULL, NULL, &k->dev_threads))
 		fprintf(stderr, "vaxbus-kiosk: cannot start the card reader and scanner threads\n");
@@ -210,7 +220,6 @@ int main(int argc, char **argv)
 	kiosk_demo_stop(&k);
 	kiosk_devices_stop(k.dev_threads);
 	kiosk_forget(&k);
-	ui_speech_close(k.speech);
 	ui_speech_close(k.speech);
 	ui_close(k.ui);
 	store_close(k.st);
