@@ -480,11 +480,11 @@ static void draw_sync(struct kiosk *k, struct ui_rect r)
 	const char *label = ui_str(k->ui, "day.sync_now");
 	if (!k->cfg.sync.url[0] || !kiosk_sync_running(k)) {
 		kiosk_ops_row(k, &r, label, ui_str(k->ui, "day.sync_off"), UI_C_MUTED);
-	} else if (s.last_error[0] && (!have || !rep.link_ok)) {
+	} else if (s.last_error[0]) { /* cleared by the next answered request */
 		kiosk_ops_row(k, &r, label, ui_str(k->ui, sync_error_key(s.last_error)), UI_C_BAD);
 	} else if (waiting == 0) {
 		kiosk_ops_row(k, &r, label, ui_str(k->ui, "day.sync_all_sent"), UI_C_OK);
-	} else if (have && rep.push.sent > 0) {
+	} else if (have && rep.push.sent > 0 && rep.push.pending > 0) {
 		int64_t done = rep.push.acked + rep.push.failed, total = done + rep.push.pending;
 		char d[24], m[24];
 		snprintf(d, sizeof(d), "%lld", (long long)done);

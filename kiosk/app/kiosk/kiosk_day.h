@@ -37,9 +37,10 @@ int kiosk_sync_report(struct kiosk *k, struct sync_report *r);
 int kiosk_sync_running(const struct kiosk *k);
 
 /* Waits (real time, up to timeout_ms) until the thread has reported and
- * either sent everything or found the link down: 0, or -1 on timeout or
+ * either sent everything or found the link down — or, with sending, until
+ * it has sent some records and others still wait: 0, or -1 on timeout or
  * without a thread. For scenarios (`sync-wait`). */
-int kiosk_sync_settle(struct kiosk *k, int timeout_ms);
+int kiosk_sync_settle(struct kiosk *k, int timeout_ms, int sending);
 
 /* A "label  value" row at the top of *r in the staff's tables
  * (kiosk_day.c): the label muted in the left third, the value wrapped

@@ -21,12 +21,6 @@
  *                     paper-out, cover-open or offline (a switch file in
  *                     its [sim] printer folder), or ready (none of them)
  *   printed N         the simulated printer's folder holds N receipts
- *   sync-wait S       waits, in real time and at most S seconds, until the
- *                     sync thread has sent everything or found no link
- *                     (kiosk_sync_settle)
- *   speaking yes|no   yes: a spoken prompt is queued and the audio device
- *                     plays it (within 5 real seconds); no: nothing is
- *                     queued (kiosk_speech_playing)
  *   speaking yes|no   yes: a spoken prompt is queued and the audio device
  *                     plays it (within 5 real seconds); no: nothing is
  *                     queued (kiosk_speech_playing)
@@ -43,8 +37,10 @@
  *                     was carried out; fails after MS real milliseconds
  *   stop-devices MS   stops the threads (and the demo); fails if that took
  *                     more than MS real milliseconds
- *   sync-wait S       waits, in real time and at most S seconds, until the
- *                     sync thread has sent everything or found no link
+ *   sync-wait S [sending]
+ *                     waits, in real time and at most S seconds, until the
+ *                     sync thread has sent everything or found no link, or
+ *                     (sending) has sent some records while others wait
  *                     (kiosk_sync_settle)
  *
  * Before each line the script waits for the print worker to finish what
@@ -323,27 +319,17 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 		} else if (strcmp(cmd, "sync-wait") == 0) {
 			char *end;
 			long s = strtol(arg, &end, 10);
-			if (*end || s <= 0 || s > 600)
-				rc = fail(path, n, "want seconds (1-600)", arg);
-			else if (kiosk_sync_settle(k, (int)s * 1000))
-				rc = fail(path, n, "the sync thread did not settle", arg);
+			int sending = strcmp(end, " sending") == 0;
+			if ((*end && !sending) || s <= 0 || s > 600)
+				rc = fail(path, n, "want seconds (1-600), then sending or nothing",
+					  arg);
+			else if (kiosk_sync_settle(k, (int)s * 1000, sending))
+				rc = fail(path, n, "the sync thread did not get there", arg);
 		} else if (strcmp(cmd, "speaking") == 0) {
 			if (strcmp(arg, "yes") && strcmp(arg, "no"))
 				rc = fail(path, n, "want yes or no", arg);
 			else if (kiosk_speech_playing(k, strcmp(arg, "yes") == 0))
 				rc = fail(path, n, "the speech is not as expected", arg);
-		} else if (strcmp(cmd, "speaking") == 0) {
-			if (strcmp(arg, "yes") && strcmp(arg, "no"))
-				rc = fail(path, n, "want yes or no", arg);
-			else if (kiosk_speech_playing(k, strcmp(arg, "yes") == 0))
-				rc = fail(path, n, "the speech is not as expected", arg);
-		} else if (strcmp(cmd, "sync-wait") == 0) {
-			char *end;
-			long s = strtol(arg, &end, 10);
-			if (*end || s <= 0 || s > 600)
-				rc = fail(path, n, "want seconds (1-600)", arg);
-			else if (kiosk_sync_settle(k, (int)s * 1000))
-				rc = fail(path, n, "the sync thread did not settle", arg);
 		} else if (strcmp(cmd, "wait") == 0) {
 			char *end;
 			long ms = strtol(arg, &end, 10);

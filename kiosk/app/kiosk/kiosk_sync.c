@@ -104,12 +104,14 @@ int kiosk_sync_report(struct kiosk *k, struct sync_report *r)
 	return n > 0;
 }
 
-int kiosk_sync_settle(struct kiosk *k, int timeout_ms)
+int kiosk_sync_settle(struct kiosk *k, int timeout_ms, int sending)
 {
 	struct sync_report r;
 	const struct timespec step = {0, SETTLE_STEP_MS * 1000 * 1000};
 	for (int waited = 0; k->sync && waited <= timeout_ms; waited += SETTLE_STEP_MS) {
-		if (kiosk_sync_report(k, &r) && (r.push.pending == 0 || !r.link_ok)) {
+		int have = kiosk_sync_report(k, &r);
+		if (have && (sending ? r.push.acked > 0 && r.push.pending > 0
+				     : r.push.pending == 0 || !r.link_ok)) {
 			k->dirty = 1;
 			return 0;
 		}
