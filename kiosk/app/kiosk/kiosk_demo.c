@@ -228,21 +228,31 @@ void kiosk_demo_draw(struct kiosk *k)
 	ui_fill(k->ui, panel, UI_C_PANEL);
 	ui_fill(k->ui, (struct ui_rect){panel.x, 0, 2, w.h}, UI_C_MUTED);
 	struct ui_rect b = ui_inset(panel, ui_mm(k->ui, 3, 0));
-	int gap = ui_mm(k->ui, 2, 0);
+	int gap = ui_mm(k->ui, 2, 0), hh = ui_mm(k->ui, 8, 1); /* a heading's line */
 	int th = ui_text(k->ui, b, ui_str(k->ui, "demo.title"), UI_SIZE_BODY, UI_LEFT, UI_C_TEXT);
 	b.y += th + gap;
 	b.h -= th + gap;
+	/* The reader's buttons under their heading, then the scanner's; they
+	 * share what is left of the height, 16 mm at most. */
 	size_t n = d->n_cards + d->n_scans;
-	int bh = ui_mm(k->ui, 20, 0); /* two lines of a label */
-	if (n && (int)n * (bh + gap) > b.h)
-		bh = b.h / (int)n - gap;
+	int bh = ui_mm(k->ui, 16, 0);
+	if (n && 2 * hh + (int)n * (bh + gap) > b.h)
+		bh = (b.h - 2 * hh) / (int)n - gap;
 	for (size_t i = 0; i < n; i++) {
 		char id[UI_ID_MAX], label[160];
+		if (i == 0 || i == d->n_cards) {
+			struct ui_rect head = {b.x, b.y, b.w, hh};
+			ui_text(k->ui, head,
+				ui_str(k->ui, i < d->n_cards ? "demo.reader" : "demo.scanner"),
+				UI_SIZE_SMALL, UI_LEFT, UI_C_MUTED);
+			b.y += hh;
+		}
 		snprintf(id, sizeof(id), "demo.%s.%zu", i < d->n_cards ? "card" : "scan",
 			 (i < d->n_cards ? i : i - d->n_cards) + 1);
 		button_label(k, i, label, sizeof(label));
-		struct ui_rect r = {b.x, b.y + (int)i * (bh + gap), b.w, bh};
+		struct ui_rect r = {b.x, b.y, b.w, bh};
 		ui_button(k->ui, id, r, label, i < d->n_cards ? UI_BTN_SECONDARY : UI_BTN_PRIMARY);
+		b.y += bh + gap;
 	}
 }
 
