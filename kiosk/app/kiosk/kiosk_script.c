@@ -31,6 +31,8 @@
  *                     script's folder; a missing file is a device not
  *                     attached)
  *   demo              demo mode: the panel and its devices (kiosk_demo.h)
+ *   key NAME          a key pressed (SDL's name): the demo's panel takes
+ *                     F1, F2, ... (kiosk_demo_key)
  *   wait-device KIND MS
  *                     handles the device threads' events until one of KIND
  *                     (card, unreadable, scan, reader-ready, reader-absent)
@@ -300,6 +302,10 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 				rc = fail(path, n, "the device threads run already", NULL);
 			else if (kiosk_demo_start(k))
 				rc = fail(path, n, "cannot start the demo", NULL);
+		} else if (strcmp(cmd, "key") == 0) {
+			SDL_Keycode key = SDL_GetKeyFromName(arg);
+			if (key == SDLK_UNKNOWN || !kiosk_demo_key(k, key))
+				rc = fail(path, n, "no such key on the demo's panel", arg);
 		} else if (strcmp(cmd, "wait-device") == 0) {
 			rc = wait_device(k, arg, path, n);
 		} else if (strcmp(cmd, "stop-devices") == 0) {
