@@ -4,17 +4,20 @@
  * SDL audio device.
  *
  * Synthesis runs espeak-ng in its synchronous retrieval mode. A prompt
- * takes some 10-50 ms to synthesise on the kiosk's CPU, too long for the
- * UI thread, so with an audio device a worker thread does it: the caller
- * preloads the prompts it will need (ui_speech_preload, in the background
- * at start), and a prompt said before it is ready is played as soon as
- * the worker has it, unless another was said meanwhile. Each (language,
- * text) is synthesised once per process and kept in memory: the prompts
- * come from the string tables, a small fixed set (a few MB of PCM), so
- * the cache is never trimmed and is not kept on disk (synthesising them
- * all again at start costs about a second of one core, in the
- * background). Saying a prompt clears what the device still has queued,
- * so the last screen's prompt never talks over the new one.
+ * takes 5-20 ms of CPU to synthesise, several times that in wall-clock
+ * time on a busy CPU: too long for the UI thread, so with an audio device
+ * a worker thread (at low priority) does it. The caller preloads the
+ * prompts it will need (ui_speech_preload, in the background at start);
+ * a prompt said before it is ready is played as soon as the worker has
+ * it, unless another was said meanwhile. Each (language, text) is
+ * synthesised once per process and kept in memory: the prompts come from
+ * the string tables, a small fixed set (some 10 MB of PCM for both
+ * languages), so the cache is never trimmed. It is not kept on disk:
+ * synthesising them all again at start costs about a quarter of a second
+ * of CPU in the background, not worth a disk cache that would have to be
+ * thrown away whenever a text, a voice or espeak-ng changes. Saying a
+ * prompt clears what the device still has queued, so the last screen's
+ * prompt never talks over the new one.
  *
  * Voices: English is espeak-ng's "en". Chinese is "cmn-latn-pinyin", which
  * reads Hanyu Pinyin with tone numbers ("ni3 hao3"): Debian's espeak-ng
