@@ -52,6 +52,8 @@ static const char *reason_key(const char *last_error)
 			return code_key(printer_pending_code((enum printer_pending)r));
 	if (strstr(last_error, "unplugged"))
 		return "ops.printer_missing";
+	if (strcmp(last_error, "printing") == 0)
+		return NULL; /* a run that never finished (printq marks each try first) */
 	return last_error[0] ? "ops.printer_error" : NULL;
 }
 
