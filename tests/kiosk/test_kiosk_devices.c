@@ -1,9 +1,10 @@
 /* The device threads on their own, without a window (kiosk_devices.h): on
  * simulated devices a card reaches the event queue once while it stays on
  * the reader, a missing reader is reported, a card taken off too early is
- * reported once, a scan arrives whole, and the stop comes within one read
- * even while a thread waits to look for an absent device again (the
- * events still queued are freed: the sanitizer build checks for leaks). */
+ * reported once, a reader plugged in later is found, a scan arrives
+ * whole, and the stop comes within one read even while a thread waits to
+ * look for an absent device again (the events still queued are freed: the
+ * sanitizer build checks for leaks). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,6 +135,28 @@ static void test_reader_absent(void **state)
 	assert_true(stop(d) < 200);
 }
 
+/* A reader plugged in later (its simulation file appears) is found at the
+ * next look, and its card read. */
+static void test_reader_plugged_later(void **state)
+{
+	(void)state;
+	char cards[128], none[128];
+	struct config c;
+	snprintf(cards, sizeof(cards), "%s/later.txt", dir);
+	snprintf(none, sizeof(none), "%s/none.txt", dir);
+	sim_config(&c, cards, none);
+	struct kiosk_dev_threads *d = NULL;
+	assert_int_equal(kiosk_devices_start(&c, NULL, NULL, &d), 0);
+	int seen[KIOSK_IN_COUNT] = {0};
+	SDL_Event ev;
+	assert_true(next(KIOSK_IN_READER_ABSENT, 2000, seen, &ev));
+	write_file("later.txt", card_text, cards, sizeof(cards));
+	assert_true(next(KIOSK_IN_CARD, KIOSK_DEV_RETRY_MS + 1000, seen, &ev));
+	assert_int_equal(seen[KIOSK_IN_READER_READY], 1);
+	free(ev.user.data1);
+	stop(d);
+}
+
 static void test_unreadable_once(void **state)
 {
 	(void)state;
@@ -194,7 +217,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	static const char *const files[] = {"cards.txt", "cards2.txt", "removed.txt", "scans.txt"};
+	static const char *const files[] = {"cards.txt", "cards2.txt", "later.txt", "removed.txt",
+					    "scans.txt"};
 	char path[128];
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
@@ -208,9 +232,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_card_once),	  cmocka_unit_test(test_card_again_after_none),
-	    cmocka_unit_test(test_reader_absent), cmocka_unit_test(test_unreadable_once),
-	    cmocka_unit_test(test_scan),
+	    cmocka_unit_test(test_card_once),	    cmocka_unit_test(test_card_again_after_none),
+	    cmocka_unit_test(test_reader_absent),   cmocka_unit_test(test_reader_plugged_later),
+	    cmocka_unit_test(test_unreadable_once), cmocka_unit_test(test_scan),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
