@@ -60,7 +60,7 @@ struct watch {
 };
 
 struct notice {
-	char ticket[VISIT_TICKET_LEN + 3];
+	char ticket[sizeof(((struct store_visit *)0)->ticket)];
 	char job[STORE_ID_LEN + 1]; /* the certificate's print job, "" none */
 	const char *key;	    /* the outcome's string key when there is no job */
 };
@@ -68,11 +68,12 @@ struct notice {
 /* The reaction being chosen (the picker), for one visit. */
 struct picker {
 	char visit[STORE_ID_LEN + 1]; /* "" when the list is shown */
-	char ticket[VISIT_TICKET_LEN + 3];
+	char ticket[sizeof(((struct store_visit *)0)->ticket)];
 	unsigned symptoms;
 	enum aefi_severity severity;
 	enum aefi_action action;
-	const char *error; /* string key of the refusal, NULL none */
+	int page;	/* a small screen asks in pages: signs, severity, action */
+	char error[48]; /* string key of the refusal, "" none */
 };
 
 static struct {
@@ -81,6 +82,7 @@ static struct {
 	struct notice notices[BOARD_NOTICES]; /* newest first */
 	struct picker pick;
 	const char *error; /* string key of a failure to show, NULL none */
+	int first, next;   /* the first row shown; the first of the next page */
 } board;
 
 /* The common symptoms offered, and the choices of severity and action. */
@@ -263,19 +265,18 @@ static void aefi_save(struct kiosk *k)
 	if (!rc)
 		rc = store_dose_by_visit(k->st, v.id, &d);
 	if (rc) {
-		board.pick.error = "common.storage_error";
+		snprintf(board.pick.error, sizeof(board.pick.error), "common.storage_error");
 		return;
 	}
 	snprintf(a.visit_id, sizeof(a.visit_id), "%s", v.id);
 	snprintf(a.id, sizeof(a.id), "pending"); /* the store assigns the real id */
 	a.onset = now;
 	if (aefi_check(&a, d.given_at, now, &why)) {
-		board.pick.error = "observe.aefi_why.other";
+		const char *code = "other";
 		for (size_t i = 0; i < sizeof(aefi_refusals) / sizeof(aefi_refusals[0]); i++)
 			if (why.code && strcmp(why.code, aefi_refusals[i]) == 0)
-				board.pick.error = i == 0   ? "observe.aefi_why.severity_too_low"
-						   : i == 1 ? "observe.aefi_why.needs_treatment"
-							    : "observe.aefi_why.needs_referral";
+				code = aefi_refusals[i];
+		snprintf(board.pick.error, sizeof(board.pick.error), "observe.aefi_why.%s", code);
 		return;
 	}
 	rc = store_begin(k->st);
@@ -287,7 +288,7 @@ static void aefi_save(struct kiosk *k)
 	rc = rc ? rc : store_commit(k->st);
 	if (rc) {
 		store_rollback(k->st);
-		board.pick.error = "common.storage_error";
+		snprintf(board.pick.error, sizeof(board.pick.error), "common.storage_error");
 		return;
 	}
 	struct notice n = {.key = "observe.aefi_recorded"};
@@ -297,12 +298,16 @@ static void aefi_save(struct kiosk *k)
 }
 
 /* A choice of the picker: "observe.sym.NAME", "observe.sev.NAME",
- * "observe.act.NAME". 1 if id was one. */
+ * "observe.act.NAME", or its pages. 1 if id was one. */
 static int pick_tap(const char *id)
 {
 	enum aefi_severity sev;
 	enum aefi_action act;
-	board.pick.error = NULL;
+	board.pick.error[0] = '\0';
+	if (strcmp(id, "observe.aefi_next") == 0 || strcmp(id, "observe.aefi_back") == 0) {
+		board.pick.page += strcmp(id, "observe.aefi_next") == 0 ? 1 : -1;
+		return 1;
+	}
 	for (int i = 0; i < N_SYMPTOMS; i++)
 		if (strncmp(id, "observe.sym.", 12) == 0 &&
 		    strcmp(id + 12, aefi_symptom_name(symptoms[i])) == 0) {
@@ -328,6 +333,7 @@ static void observe_enter(struct kiosk *k)
 	(void)k;
 	memset(&board.pick, 0, sizeof(board.pick));
 	board.error = NULL;
+	board.first = 0;
 }
 
 /* The observing visit of today with ticket t, and its watch. 0 or -1. */
@@ -365,6 +371,8 @@ static void observe_tap(struct kiosk *k, const char *id)
 			snprintf(board.pick.visit, sizeof(board.pick.visit), "%s", v.id);
 			snprintf(board.pick.ticket, sizeof(board.pick.ticket), "%s", v.ticket);
 		}
+	} else if (strcmp(id, "observe.more") == 0) {
+		board.first = board.next;
 	} else if (strcmp(id, "observe.queue") == 0) {
 		kiosk_go(k, &kiosk_queue);
 	} else {
@@ -499,21 +507,27 @@ static void list_draw(struct kiosk *k)
 	else if (n == 0)
 		ui_text(k->ui, r, ui_str(k->ui, "observe.empty"), UI_SIZE_BODY, UI_LEFT,
 			UI_C_MUTED);
-	int i = 0;
+	if (board.first >= n)
+		board.first = 0;
+	int i = board.first;
 	for (; i < n && r.y + r.h <= row.y - gap; i++, r.y += rh + gap)
 		row_draw(k, r, &list[i], &board.w[i]);
-	if (i < n) {
-		snprintf(count, sizeof(count), "%d", n - i);
-		kiosk_fill(line, sizeof(line), ui_str(k->ui, "observe.more"), names, values, 1);
-		ui_text(k->ui, (struct ui_rect){b.x, row.y - gap - rh / 2, b.w, rh / 2}, line,
-			UI_SIZE_SMALL, UI_LEFT, UI_C_MUTED);
-	}
-	for (; i < n; i++) /* not shown: the tick need not wake for them */
-		board.w[i].shown_min = minutes_of(remaining_ms(k, &board.w[i]));
+	int shown = i - board.first;
+	board.next = i < n ? i : 0;
+	for (int j = 0; j < n; j++) /* not shown: the tick need not wake for them */
+		if (j < board.first || j >= i)
+			board.w[j].shown_min = minutes_of(remaining_ms(k, &board.w[j]));
 
-	/* The last outcomes, and the way back to the queue. */
+	/* The last outcomes, the next page when not everyone fits, and the
+	 * way back to the queue. */
 	struct ui_rect notes = ui_col(row, 3, 0, gap);
-	notes.w = ui_col(row, 3, 1, gap).x + ui_col(row, 3, 1, gap).w - notes.x;
+	if (shown < n) {
+		snprintf(count, sizeof(count), "%d", n - shown);
+		kiosk_fill(line, sizeof(line), ui_str(k->ui, "observe.more"), names, values, 1);
+		ui_button(k->ui, "observe.more", ui_col(row, 3, 1, gap), line, UI_BTN_SECONDARY);
+	} else {
+		notes.w = ui_col(row, 3, 1, gap).x + ui_col(row, 3, 1, gap).w - notes.x;
+	}
 	for (int j = 0; j < BOARD_NOTICES && board.notices[j].ticket[0]; j++) {
 		enum ui_colour c;
 		notice_text(k, &board.notices[j], line, sizeof(line), &c);
@@ -556,31 +570,45 @@ static void picker_draw(struct kiosk *k)
 	kiosk_fill(line, sizeof(line), ui_str(k->ui, "observe.aefi_title"), names, values, 1);
 	int y = b.y + ui_text(k->ui, b, line, UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT) + gap;
 	struct ui_rect area = {b.x, y, b.w, row.y - gap - y};
-	for (int i = 0; i < N_SYMPTOMS; i++)
-		on[i] = (board.pick.symptoms & AEFI_BIT(symptoms[i])) != 0;
-	choices(k, ui_row(area, 4, 0, gap), "observe.aefi_symptoms", sym_ids, on, 3);
-	choices(k, ui_row(area, 4, 1, gap), NULL, sym_ids + 3, on + 3, 3);
-	for (int i = 0; i < 4; i++)
-		on[i] = board.pick.severity == (enum aefi_severity)i;
-	choices(k, ui_row(area, 4, 2, gap), "observe.aefi_severity", sev_ids, on, 4);
-	for (int i = 0; i < 4; i++)
-		on[i] = board.pick.action == (enum aefi_action)i;
-	choices(k, ui_row(area, 4, 3, gap), "observe.aefi_action", act_ids, on, 4);
+	/* Four rows of choices; on a small screen a page each for the signs,
+	 * the severity and the action, in two rows. */
+	int paged = area.h < 4 * ui_mm(k->ui, 12, 1) + 3 * gap, page = paged ? board.pick.page : -1;
+	int rows = paged ? 2 : 4, r = 0, per_row = paged ? 2 : 4;
+	if (page <= 0) {
+		for (int i = 0; i < N_SYMPTOMS; i++)
+			on[i] = (board.pick.symptoms & AEFI_BIT(symptoms[i])) != 0;
+		choices(k, ui_row(area, rows, r++, gap), "observe.aefi_symptoms", sym_ids, on, 3);
+		choices(k, ui_row(area, rows, r++, gap), NULL, sym_ids + 3, on + 3, 3);
+	}
+	if (page == -1 || page == 1) {
+		for (int i = 0; i < 4; i++)
+			on[i] = board.pick.severity == (enum aefi_severity)i;
+		for (int i = 0; i < 4; i += per_row)
+			choices(k, ui_row(area, rows, r++, gap), i ? NULL : "observe.aefi_severity",
+				sev_ids + i, on + i, per_row);
+	}
+	if (page == -1 || page == 2) {
+		for (int i = 0; i < 4; i++)
+			on[i] = board.pick.action == (enum aefi_action)i;
+		for (int i = 0; i < 4; i += per_row)
+			choices(k, ui_row(area, rows, r++, gap), i ? NULL : "observe.aefi_action",
+				act_ids + i, on + i, per_row);
+	}
 
-	const char *msg = board.pick.error	? board.pick.error
+	/* What is missing or refused; record (or next), cancel (or back). */
+	const char *msg = board.pick.error[0]	? board.pick.error
 			  : board.pick.symptoms ? NULL
 						: "observe.aefi_pick";
+	const char *go = page == 0 || page == 1 ? "observe.aefi_next" : "observe.aefi_save";
+	const char *stop = page > 0 ? "observe.aefi_back" : "observe.aefi_cancel";
 	if (msg)
 		ui_text(k->ui, ui_col(row, 3, 0, gap), ui_str(k->ui, msg), UI_SIZE_BODY, UI_LEFT,
-			board.pick.error ? UI_C_BAD : UI_C_MUTED);
+			board.pick.error[0] ? UI_C_BAD : UI_C_MUTED);
 	if (board.pick.symptoms)
-		ui_button(k->ui, "observe.aefi_save", ui_col(row, 3, 1, gap),
-			  ui_str(k->ui, "observe.aefi_save"), UI_BTN_PRIMARY);
+		ui_button(k->ui, go, ui_col(row, 3, 1, gap), ui_str(k->ui, go), UI_BTN_PRIMARY);
 	else
-		ui_button_off(k->ui, "observe.aefi_save", ui_col(row, 3, 1, gap),
-			      ui_str(k->ui, "observe.aefi_save"));
-	ui_button(k->ui, "observe.aefi_cancel", ui_col(row, 3, 2, gap),
-		  ui_str(k->ui, "observe.aefi_cancel"), UI_BTN_SECONDARY);
+		ui_button_off(k->ui, go, ui_col(row, 3, 1, gap), ui_str(k->ui, go));
+	ui_button(k->ui, stop, ui_col(row, 3, 2, gap), ui_str(k->ui, stop), UI_BTN_SECONDARY);
 }
 
 static void observe_draw(struct kiosk *k)
