@@ -64,6 +64,7 @@ void config_defaults(struct config *c)
 	c->speech = 1;
 	sync_options_defaults(&c->sync);
 	snprintf(c->backup_key, sizeof(c->backup_key), "%s", CONFIG_BACKUP_KEY_DEFAULT);
+	snprintf(c->data_key, sizeof(c->data_key), "%s", CONFIG_DATA_KEY_DEFAULT);
 }
 
 static int fail(struct parse *p, int line, const char *key, const char *why)
@@ -304,6 +305,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			c->speech = strcmp(value, "on") == 0;
 			return 1;
 		}
+	} else if (strcmp(section, "security") == 0) {
+		if (strcmp(key, "key") == 0)
+			return set_path(p, c->data_key, value, line, key);
 	} else if (strcmp(section, "backup") == 0) {
 		if (strcmp(key, "key") == 0)
 			return set_path(p, c->backup_key, value, line, key);

@@ -19,6 +19,7 @@
 #define CONFIG_MAX_FRIDGES  8
 #define CONFIG_PATH_MAX	    256
 #define CONFIG_BACKUP_KEY_DEFAULT "/etc/vaxbus/backup.key"
+#define CONFIG_DATA_KEY_DEFAULT "/etc/vaxbus/data.key"
 
 /* [kiosk] observation_min: its bounds (the default is the core's). */
 #define CONFIG_OBSERVATION_MIN_LO 5
@@ -47,6 +48,7 @@ struct config {
 	/* [kiosk] observation_min: minutes under observation after a dose. */
 	int observation_min;
 	char backup_key[CONFIG_PATH_MAX]; /* [backup] key: the backup key file */
+	char data_key[CONFIG_PATH_MAX];	  /* [security] key: the data key file (datakey.h) */
 	int speech; /* [kiosk] speech: spoken prompts on (1, default) or off */
 };
 

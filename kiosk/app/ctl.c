@@ -6,6 +6,7 @@
 
 #include "catalog_file.h"
 #include "config.h"
+#include "datakey.h"
 #include "devices.h"
 #include "store.h"
 #include "store_meta.h"
@@ -199,10 +200,32 @@ int ctl_emit(struct ctl *c, json_t *obj, const char *text)
 	return CTL_OK;
 }
 
+/* Loads the data key before the database opens; `create` makes it when
+ * absent. *missing is set when there is none (and none was made). */
+static int load_data_key(struct ctl *c, int create, int *missing)
+{
+	char err[400];
+	int rc = ctl_config(c);
+	if (rc)
+		return rc;
+	const char *path = datakey_path(c->cfg);
+	int vb = datakey_load(path, err, sizeof(err));
+	if (vb == VB_ENOTFOUND && create && !(vb = datakey_create(path, err, sizeof(err))))
+		vb = datakey_load(path, err, sizeof(err));
+	*missing = vb == VB_ENOTFOUND;
+	if (vb && !*missing)
+		return ctl_refusef(c, "[security] key", "bad_data_key", "%s", err);
+	return CTL_OK;
+}
+
 int ctl_store(struct ctl *c, int allow_uninit)
 {
 	struct vb_reason why = {0};
-	int rc = store_open(c->db_path, &c->st, &why);
+	int no_key = 0;
+	int rc = load_data_key(c, allow_uninit, &no_key);
+	if (rc)
+		return rc;
+	rc = store_open(c->db_path, &c->st, &why);
 	if (rc) {
 		if (!why.code)
 			return ctl_storage(c, rc);
@@ -217,6 +240,11 @@ int ctl_store(struct ctl *c, int allow_uninit)
 				   c->db_path);
 	if (rc && rc != VB_ENOTFOUND)
 		return ctl_storage(c, rc);
+	if (no_key && rc == VB_OK)
+		return ctl_refusef(c, "[security] key", "no_data_key",
+				   "the data key %s is missing: the personal fields of %s "
+				   "cannot be read or written without it",
+				   datakey_path(c->cfg), c->db_path);
 	char off[16];
 	if (store_meta_get(c->st, "utc_offset_min", off, sizeof(off)) == VB_OK)
 		c->utc_offset_min = atoi(off);
@@ -322,4 +350,5 @@ void ctl_cleanup(struct ctl *c)
 	c->cat = NULL;
 	store_close(c->st);
 	c->st = NULL;
+	store_key_clear();
 }

@@ -89,7 +89,10 @@ int ctl_storage(struct ctl *c, int rc);
 int ctl_emit(struct ctl *c, json_t *obj, const char *text);
 
 /* Opens the database at c->db_path (creating and migrating it) and, unless
- * allow_uninit, refuses when `vaxbusctl init` has not been run. Sets
+ * allow_uninit, refuses when `vaxbusctl init` has not been run. First it
+ * loads the data key (datakey.h; allow_uninit, i.e. init, makes it when
+ * absent): an initialised database is refused without it ("no_data_key"),
+ * and with a key it was not sealed under ("wrong_key"). Sets
  * c->utc_offset_min and c->today from the database. Returns a CTL_ code. */
 int ctl_store(struct ctl *c, int allow_uninit);
 

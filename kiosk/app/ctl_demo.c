@@ -380,11 +380,13 @@ int ctl_cmd_demo(struct ctl *c, int argc, char **argv)
 	if (rc || (rc = fresh_database(c->db_path)))
 		return rc;
 	/* Simulated devices, whatever the bus's configuration says; the
-	 * printer writes its receipts next to the database. */
+	 * printer writes its receipts next to the database, and the data key
+	 * is the demo's own, beside it too (init makes it). */
 	struct config cfg;
 	config_defaults(&cfg);
 	cfg.sim = 1;
 	snprintf(cfg.sim_printer, sizeof(cfg.sim_printer), "%s-receipts", c->db_path);
+	snprintf(cfg.data_key, sizeof(cfg.data_key), "%s.key", c->db_path);
 	if (ctl_opt(opts, "--kiosk")) {
 		rc = run_steps(c, kiosk_steps, sizeof(kiosk_steps) / sizeof(kiosk_steps[0]), &cfg);
 		if (!rc)

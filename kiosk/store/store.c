@@ -7,6 +7,7 @@
 
 #include "store_id.h"
 #include "store_meta.h"
+#include "store_seal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -445,15 +446,30 @@ int store_open(const char *path, struct store **out, struct vb_reason *why)
 	}
 	if (!rc)
 		rc = set_pragma(st, "PRAGMA synchronous=FULL", NULL);
+	/* Deleted or overwritten content is zeroed, not left in free pages:
+	 * personal fields that were cleared or sealed must not linger. */
 	if (!rc)
-		rc = set_pragma(st, "PRAGMA foreign_keys=ON", NULL);
+		rc = set_pragma(st, "PRAGMA secure_delete=ON", "1");
 	if (rc) {
 		vb_reason_set(why, "pragma_failed", "cannot set up the connection: %s", st->errmsg);
 		goto out;
 	}
-	rc = store_schema_migrate(st, why);
-	if (rc)
+	/* Foreign keys go on after the migrations: a step that rebuilds a
+	 * table (SQLite's way to change a column) drops the table others
+	 * refer to, and checks the references itself (foreign_key_check). */
+	int before = 0;
+	if ((rc = store_schema_version(st, &before)) || (rc = store_schema_migrate(st, why)) ||
+	    (rc = store_seal_check_key(st, why)))
 		goto out;
+	/* After migrating a database that had data, move everything into the
+	 * file and empty the log, so that pages a step rewrote (persons once
+	 * in clear) leave no copy behind. Best effort: a reader may hold it. */
+	if (before > 0 && before < store_schema_latest())
+		sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	if ((rc = set_pragma(st, "PRAGMA foreign_keys=ON", NULL))) {
+		vb_reason_set(why, "pragma_failed", "cannot set up the connection: %s", st->errmsg);
+		goto out;
+	}
 	char id[STORE_ID_LEN + 1];
 	if (store_meta_get(st, "database_id", id, sizeof(id)) || store_id_check(id)) {
 		rc = store_err_set(st, VB_ECORRUPT, "meta holds no valid database_id");

@@ -41,10 +41,31 @@ struct store;
  *   VB_ECORRUPT "schema_too_new"  user_version is newer than this program;
  *   VB_ECORRUPT "schema_invalid"  the schema lacks what its version promises;
  *   any code    "migration_failed" a migration step failed (rolled back);
- *   any code    "pragma_failed"   WAL or another pragma could not be set.
+ *   any code    "pragma_failed"   WAL or another pragma could not be set;
+ *   VB_EREFUSED "wrong_key"       the data key set is not the one the
+ *                                 database's personal fields are sealed
+ *                                 under (nothing was written);
+ *   VB_ESTATE   "migration_failed" persons stored in clear must be sealed
+ *                                 and no data key is set.
  * path is borrowed.
  */
 int store_open(const char *path, struct store **out, struct vb_reason *why);
+
+/*
+ * The data key: the personal fields of persons (name, document number,
+ * nation, address, phone) are sealed under it, and looked up by keyed
+ * hashes made from it (store_seal.c). One key per process, for every
+ * connection: set it before the first store_open() and before any thread
+ * uses a store, clear it at exit. A database remembers a check value of
+ * the first key it was opened with; store_open() refuses another one.
+ * Without a key a database opens (unless clear persons must be sealed),
+ * and what reads or writes personal fields fails with VB_ESTATE.
+ * store_key_set copies key (the caller wipes its own copy): VB_OK, or
+ * VB_EIO (libsodium cannot start) / VB_ENOMEM. store_key_clear wipes it.
+ */
+#define STORE_KEY_LEN 32
+int store_key_set(const unsigned char key[STORE_KEY_LEN]);
+void store_key_clear(void);
 
 /* Closes the connection and frees st. Accepts NULL. An open transaction is
  * rolled back. */

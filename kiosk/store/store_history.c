@@ -10,6 +10,7 @@
 #include "store_id.h"
 #include "store_int.h"
 #include "store_person.h"
+#include "store_seal.h"
 #include "store_visit.h"
 #include "vbdate.h"
 
@@ -24,8 +25,8 @@ static const char SQL_ADD[] =
     "INSERT INTO platform_dose (server_id, doc_type, doc_number, product, lot, dose_number,"
     " given_on, pulled_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, date(?7 * 86400, 'unixepoch'), ?8)"
     " ON CONFLICT (server_id) DO NOTHING";
-static const char SQL_PERSON_OF_DOC[] =
-    "SELECT id FROM person WHERE doc_type = ?1 AND doc_number = ?2";
+/* By the keyed hash of the document (store_seal.h). */
+static const char SQL_PERSON_OF_DOC[] = "SELECT id FROM person WHERE doc_hash = ?1";
 /* Unknown dose numbers count the doses before them. */
 static const char SQL_TO_IMPORT[] =
     "SELECT server_id, product, lot, unixepoch(given_on) / 86400,"
@@ -142,6 +143,7 @@ int store_history_add(struct store *st, const struct store_platform_dose *d, int
 {
 	sqlite3_stmt *s = NULL;
 	char person_id[STORE_ID_LEN + 1] = "";
+	uint8_t doc_hash[STORE_HASH_LEN];
 	int rc = store_need_tx(st, "store_history_add");
 	if (!rc)
 		rc = check_doc(st, d->doc_type, d->doc_number);
@@ -165,9 +167,9 @@ int store_history_add(struct store *st, const struct store_platform_dose *d, int
 		rc = VB_EEXIST;
 		goto out;
 	}
-	if ((rc = store_stmt(st, SQL_PERSON_OF_DOC, &s)) ||
-	    (rc = store_bind_text(st, s, 1, iddoc_type_name(d->doc_type))) ||
-	    (rc = store_bind_text(st, s, 2, d->doc_number)))
+	if ((rc = store_person_doc_hash(st, d->doc_type, d->doc_number, doc_hash)) ||
+	    (rc = store_stmt(st, SQL_PERSON_OF_DOC, &s)) ||
+	    (rc = store_bind_blob(st, s, 1, doc_hash, sizeof(doc_hash))))
 		goto out;
 	rc = store_step(st, s);
 	if (rc == 1)

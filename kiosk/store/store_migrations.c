@@ -11,6 +11,7 @@
  * domain tables (the outbox and the audit log hold ids only).
  */
 #include "store_int.h"
+#include "store_seal.h"
 
 /*
  * Step 1: the store's own tables.
@@ -380,6 +381,47 @@ static const char step6_sql[] =
     "CREATE TRIGGER consent_no_update BEFORE UPDATE ON consent"
     " BEGIN SELECT RAISE(ABORT, 'a signed consent is never changed'); END;";
 
+/*
+ * Step 7: personal fields sealed at rest (store_seal.h). The person table
+ * is rebuilt (SQLite cannot change a column's type): doc_number, name,
+ * nation, address and phone become sealed BLOBs, and the document is found
+ * by keyed hashes instead of clear text — doc_hash of "<type>:<number>"
+ * (was UNIQUE (doc_type, doc_number)) and key_hash of the de-duplication
+ * key (was doc_key). purged_at is set when the sealed fields were cleared
+ * after the platform acknowledged the person's records (the hashes stay so
+ * that a returning resident is recognised). The code
+ * (store_person_seal_migrate) seals the rows stored in clear, which needs
+ * the data key when there are any, then swaps the tables.
+ */
+static const char step7_sql[] =
+    "CREATE TABLE person_sealed ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " doc_type TEXT NOT NULL,"
+    " doc_hash BLOB NOT NULL UNIQUE CHECK (length(doc_hash) = 32),"
+    " key_hash BLOB NOT NULL UNIQUE CHECK (length(key_hash) = 32),"
+    " doc_number BLOB,"
+    " doc_country TEXT NOT NULL DEFAULT '',"
+    " doc_birth TEXT CHECK (doc_birth IS NULL OR date(doc_birth) IS doc_birth),"
+    " doc_sex INTEGER NOT NULL DEFAULT 0 CHECK (doc_sex IN (0, 1, 2)),"
+    " name BLOB,"
+    " sex INTEGER NOT NULL CHECK (sex IN (1, 2)),"
+    " birth TEXT NOT NULL CHECK (date(birth) IS birth),"
+    " nation BLOB,"
+    " address BLOB,"
+    " phone BLOB,"
+    " source TEXT NOT NULL CHECK (source IN ('card', 'qr', 'typed', 'mrz')),"
+    " registered_by TEXT REFERENCES person (id),"
+    " relationship TEXT NOT NULL DEFAULT '',"
+    " bus_id TEXT NOT NULL,"
+    " site_id TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " purged_at INTEGER,"
+    " CHECK ((registered_by IS NULL) = (relationship = '')),"
+    " CHECK ((purged_at IS NULL) = (doc_number IS NOT NULL AND name IS NOT NULL"
+    "  AND nation IS NOT NULL AND address IS NOT NULL AND phone IS NOT NULL))"
+    ") STRICT;";
+
 const struct store_migration store_migrations[] = {
     {1, "meta, outbox, audit", step1_sql, store_meta_bootstrap},
     {2, "domain tables", step2_sql, NULL},
@@ -387,6 +429,7 @@ const struct store_migration store_migrations[] = {
     {4, "certificates and trusted keys", step4_sql, NULL},
     {5, "platform histories of expected residents", step5_sql, NULL},
     {6, "informed consents", step6_sql, NULL},
+    {7, "personal fields sealed", step7_sql, store_person_seal_migrate},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

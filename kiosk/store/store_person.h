@@ -2,10 +2,17 @@
  * store_person: the persons registered on the bus (table `person`).
  *
  * A person is saved once per identity document: the table is unique on
- * (doc_type, doc_number) and on the core's de-duplication key
- * (person_dedup_key: a renewed travel permit or a passport read with and
- * without its issuing state still finds the same person), so the app looks
- * a document up with store_person_find_doc() before it creates a person.
+ * the keyed hash of "<type>:<number>" and on that of the core's
+ * de-duplication key (person_dedup_key: a renewed travel permit or a
+ * passport read with and without its issuing state still finds the same
+ * person), so the app looks a document up with store_person_find_doc()
+ * before it creates a person.
+ *
+ * The document number, name, ethnic group (nation), address and phone are
+ * sealed at rest under the process's data key (store_seal.h, store.h
+ * store_key_set); everything here that reads or writes them returns
+ * VB_ESTATE when no key is set, and VB_ECORRUPT when a stored value fails
+ * authentication (tampered, moved between rows or columns, another key).
  *
  * Writes run inside the caller's transaction (store_begin) together with
  * the record's outbox row (kind "patient") and its audit row

@@ -7,6 +7,8 @@
 # Scripts set ctl (the binary) and db before calling run.
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# The data key (kiosk/app/datakey.h): vaxbusctl init makes it here.
+export VAXBUS_DATA_KEY="$dir/data.key"
 fails=0
 passes=0
 

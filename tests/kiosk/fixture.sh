@@ -5,12 +5,14 @@
 # XIANG-01, one lot on board, Zhou vaccinated that day (too early for his
 # second dose on 2021-06-01), staff nurse-li with PIN 2468 — and
 # DIR/vaxbus.conf with simulated devices, the printer writing receipts
-# into DIR/printer. Leaves db, printer and ctl set, and exports the
-# headless SDL drivers, VAXBUS_CONF, and VAXBUS_NOW at 2021-06-01 09:00.
+# into DIR/printer and the data key DIR/data.key (init makes it). Leaves
+# db, printer and ctl set, and exports the headless SDL drivers,
+# VAXBUS_CONF, and VAXBUS_NOW at 2021-06-01 09:00.
 ctl=$1
 db="$2/bus.db"
 printer="$2/printer"
-printf '[devices]\nmode = sim\n[sim]\nprinter = %s\n' "$printer" >"$2/vaxbus.conf"
+printf '[devices]\nmode = sim\n[sim]\nprinter = %s\n[security]\nkey = %s\n' "$printer" \
+	"$2/data.key" >"$2/vaxbus.conf"
 export SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software VAXBUS_CONF="$2/vaxbus.conf"
 
 c() { "$ctl" --db "$db" --json "$@" >/dev/null; }

@@ -1,7 +1,7 @@
 /*
  * store_repo_test: fixtures shared by the tests of the domain
  * repositories — a fresh database with a bus identity in a scratch
- * directory, sample records, row counts, and the audit log checks (chain
+ * directory (the process's data key set to repo_key_set's), sample records, row counts, and the audit log checks (chain
  * verifies; no personal data in any row). Include after <cmocka.h>.
  */
 #ifndef STORE_REPO_TEST_H
@@ -35,12 +35,23 @@ struct repo_fx {
 	struct store *st;
 };
 
-/* Opens a fresh database; with_identity runs store_meta_init_identity. */
+/* Sets the process's data key to a fixed test key whose bytes are all
+ * `fill` (repo_open uses 0x42; a test of another key passes another). */
+static inline void repo_key_set(unsigned char fill)
+{
+	unsigned char key[STORE_KEY_LEN];
+	memset(key, fill, sizeof(key));
+	assert_int_equal(store_key_set(key), VB_OK);
+}
+
+/* Opens a fresh database with the test key set; with_identity runs
+ * store_meta_init_identity. */
 static inline struct repo_fx *repo_open(int with_identity)
 {
 	struct repo_fx *f = calloc(1, sizeof(*f));
 	struct vb_reason why;
 	assert_non_null(f);
+	repo_key_set(0x42);
 	tdir_init(&f->dir);
 	tdir_file(&f->dir, "bus.db", f->path, sizeof(f->path));
 	if (store_open(f->path, &f->st, &why))
@@ -60,6 +71,7 @@ static inline int repo_teardown(void **state)
 {
 	struct repo_fx *f = *state;
 	store_close(f->st);
+	store_key_clear();
 	tdir_cleanup(&f->dir);
 	free(f);
 	return 0;

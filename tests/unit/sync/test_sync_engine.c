@@ -37,6 +37,9 @@ static int setup(void **state)
 	snprintf(f->db, sizeof(f->db), "%s/bus.db", f->dir);
 	f->cat = catalog_new(0);
 	assert_non_null(f->cat);
+	unsigned char key[STORE_KEY_LEN];
+	memset(key, 0x42, sizeof(key)); /* the test data key */
+	assert_int_equal(store_key_set(key), VB_OK);
 	sync_options_defaults(&f->o);
 	snprintf(f->o.url, sizeof(f->o.url), "http://127.0.0.1:9/fhir/R4");
 	*state = f;
@@ -50,6 +53,7 @@ static int teardown(void **state)
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
 	assert_int_equal(system(cmd), 0);
 	catalog_free(f->cat);
+	store_key_clear();
 	free(f);
 	return 0;
 }

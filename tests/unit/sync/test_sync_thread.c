@@ -93,6 +93,9 @@ static int setup(void **state)
 	snprintf(f->db, sizeof(f->db), "%s/bus.db", f->dir);
 	snprintf(f->data, sizeof(f->data), "%s/platform", f->dir);
 	f->cat = catalog_new(0);
+	unsigned char key[STORE_KEY_LEN];
+	memset(key, 0x42, sizeof(key)); /* the test data key */
+	assert_int_equal(store_key_set(key), VB_OK);
 	assert_int_equal(store_open(f->db, &f->st, NULL), VB_OK);
 	assert_int_equal(store_meta_init_identity(f->st, "BUS-1", "SITE-1"), VB_OK);
 	sync_options_defaults(&f->o);
@@ -108,6 +111,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	char cmd[160];
 	store_close(f->st);
+	store_key_clear();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
 	assert_int_equal(system(cmd), 0);
 	catalog_free(f->cat);
