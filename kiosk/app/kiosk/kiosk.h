@@ -108,11 +108,16 @@ struct kiosk_print;
 
 /* The staff's day screen and device status (kiosk_day.c, kiosk_status.c). */
 enum kiosk_day_tab { KIOSK_DAY_STOCK, KIOSK_DAY_FRIDGES, KIOSK_DAY_REPORT, KIOSK_DAY_SYNC };
-enum kiosk_dev { KIOSK_DEV_IDCARD, KIOSK_DEV_SCANNER, KIOSK_DEV_PRINTER, KIOSK_DEV_THERMO,
-		 KIOSK_DEV_COUNT };
+enum kiosk_dev {
+	KIOSK_DEV_IDCARD,
+	KIOSK_DEV_SCANNER,
+	KIOSK_DEV_PRINTER,
+	KIOSK_DEV_THERMO,
+	KIOSK_DEV_COUNT
+};
 struct kiosk_ops {
 	enum kiosk_day_tab tab;
-	char job[STORE_ID_LEN + 1];   /* the last job printed from these screens, "" none */
+	char job[STORE_ID_LEN + 1];	  /* the last job printed from these screens, "" none */
 	const char *dev[KIOSK_DEV_COUNT]; /* string key of each device's state, as probed */
 	size_t thermos;			  /* thermometers found */
 };
@@ -189,6 +194,22 @@ int kiosk_staff_check_meta(struct kiosk *k, const char *pin, char *staff_id, siz
  * among the visits called or further on (vaccinated, observing, released,
  * AEFI); nothing when there is none or it cannot be read. */
 void kiosk_serving_draw(struct kiosk *k, struct ui_rect r);
+
+/* How the kiosk opens (kiosk_open.c). */
+struct kiosk_options {
+	const char *db; /* the database file */
+	int w, h;	/* the screens' size (the demo's panel widens the window) */
+	int fullscreen; /* the whole display */
+	int demo;	/* the demo's panel, every device simulated */
+	int scripted;	/* driven by a script or a program: no device threads */
+};
+
+/* Opens the configuration, catalog, data key, database, window, print
+ * worker, sync thread, spoken prompts and devices into k (zeroed), and
+ * shows welcome. 0, or 1 after saying why on stderr; kiosk_close(k)
+ * either way. */
+int kiosk_open(struct kiosk *k, const struct kiosk_options *o);
+void kiosk_close(struct kiosk *k);
 
 /* Switches to screen s (enter() runs, the frame is redrawn). */
 void kiosk_go(struct kiosk *k, const struct kiosk_screen *s);

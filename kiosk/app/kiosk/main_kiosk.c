@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog_file.h"
-#include "datakey.h"
 #include "kiosk.h"
 #include "kiosk_day.h"
 #include "kiosk_demo.h"
@@ -26,13 +24,10 @@
 #include "kiosk_notify.h"
 #include "kiosk_print.h"
 #include "kiosk_script.h"
-#include "store.h"
-#include "store_meta.h"
-#include "wallclock.h"
 
 struct args {
-	const char *db, *script, *shots, *golden;
-	int w, h, fullscreen, demo;
+	struct kiosk_options o;
+	const char *script, *shots, *golden;
 };
 
 static int usage(void)
@@ -44,21 +39,21 @@ static int usage(void)
 
 static int parse(int argc, char **argv, struct args *a)
 {
-	a->db = getenv("VAXBUS_DB");
-	if (!a->db || !*a->db)
-		a->db = "vaxbus.db";
-	a->w = 1280;
-	a->h = 800;
+	a->o.db = getenv("VAXBUS_DB");
+	if (!a->o.db || !*a->o.db)
+		a->o.db = "vaxbus.db";
+	a->o.w = 1280;
+	a->o.h = 800;
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--fullscreen") == 0)
-			a->fullscreen = 1;
+			a->o.fullscreen = 1;
 		else if (strcmp(argv[i], "--demo") == 0)
-			a->demo = 1;
+			a->o.demo = 1;
 		else if (!v)
 			return -1;
 		else if (strcmp(argv[i], "--db") == 0)
-			a->db = argv[++i];
+			a->o.db = argv[++i];
 		else if (strcmp(argv[i], "--script") == 0)
 			a->script = argv[++i];
 		else if (strcmp(argv[i], "--shots") == 0)
@@ -66,72 +61,12 @@ static int parse(int argc, char **argv, struct args *a)
 		else if (strcmp(argv[i], "--golden") == 0)
 			a->golden = argv[++i];
 		else if (strcmp(argv[i], "--size") == 0 &&
-			 sscanf(argv[++i], "%dx%d", &a->w, &a->h) == 2 && a->w >= 320 &&
-			 a->h >= 240)
+			 sscanf(argv[++i], "%dx%d", &a->o.w, &a->o.h) == 2 && a->o.w >= 320 &&
+			 a->o.h >= 240)
 			continue;
 		else
 			return -1;
 	}
-	return 0;
-}
-
-/* The demo's panel stands in for the reader and the scanner with --demo,
- * and on simulated devices outside scripts (its samples are their files:
- * read in turn by threads, they would present themselves over and over). */
-static int demo_mode(const struct args *a, const struct kiosk *k)
-{
-	return a->demo || (!a->script && k->cfg.sim);
-}
-
-/* Opens what the kiosk stands on. 0, or 1 after saying why. */
-static int open_kiosk(const struct args *a, struct kiosk *k)
-{
-	char err[300];
-	struct vb_reason why = {0};
-	if (config_load(NULL, &k->cfg, err, sizeof(err))) {
-		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
-		return 1;
-	}
-	if (a->demo)
-		k->cfg.sim = 1; /* the demo's devices are simulated */
-	const char *catalog = getenv("VAXBUS_CATALOG");
-	if (!catalog || !*catalog)
-		catalog = VB_ASSETS_DIR "/vaccines/covid19-cn-2021.json";
-	if (catalog_file_load(catalog, &k->cat, err, sizeof(err))) {
-		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
-		return 1;
-	}
-	if (datakey_load(datakey_path(&k->cfg), err, sizeof(err))) {
-		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
-		return 1;
-	}
-	char bus[64], off[16];
-	if (store_open(a->db, &k->st, &why) ||
-	    store_meta_get(k->st, "bus_id", bus, sizeof(bus)) != VB_OK) {
-		fprintf(stderr, "vaxbus-kiosk: %s: %s\n", a->db,
-			why.code ? why.text : "not a vaxbus database made by `vaxbusctl init`");
-		return 1;
-	}
-	if (store_meta_get(k->st, "utc_offset_min", off, sizeof(off)) == VB_OK)
-		k->utc_offset_min = atoi(off);
-	struct ui_options o = {a->w,	      a->h,
-			       a->fullscreen, 0,
-			       k->cfg.font,   k->cfg.font_index,
-			       NULL,	      VB_ASSETS_DIR "/strings"};
-	if (demo_mode(a, k) && !a->fullscreen)
-		o.width += KIOSK_DEMO_PANEL_W; /* the screens keep --size beside the panel */
-	if (ui_open(&o, &k->ui, err, sizeof(err))) {
-		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
-		return 1;
-	}
-	k->now = wallclock_now;
-	k->db_path = a->db;
-	if (kiosk_print_start(k))
-		return 1;
-	kiosk_sync_start(k); /* without it records stay queued: the kiosk runs on */
-	k->last_input_ms = kiosk_clock_ms(k);
-	kiosk_speech_open(k);
-	kiosk_go(k, &kiosk_welcome);
 	return 0;
 }
 
@@ -154,11 +89,16 @@ static void pointer(struct kiosk *k, int x, int y, int phase, char *pad)
 	}
 }
 
-/* The interactive loop: touches and clicks become taps and strokes. */
+/* The interactive loop: draws what changed, then sleeps until an event or
+ * a second has passed; touches and clicks become taps and strokes. */
 static void run(struct kiosk *k)
 {
 	char pad[UI_ID_MAX] = "";
 	for (;;) {
+		kiosk_idle(k);
+		if (k->dirty)
+			kiosk_draw(k);
+		kiosk_notify_alive(); /* READY=1 after the first frame */
 		SDL_Event ev;
 		int got = SDL_WaitEventTimeout(&ev, 1000);
 		struct ui_rect s = ui_screen(k->ui);
@@ -184,22 +124,7 @@ static void run(struct kiosk *k)
 			kiosk_demo_key(k, ev.key.keysym.sym);
 		else if (got)
 			kiosk_devices_handle(k, &ev);
-		kiosk_idle(k);
-		if (k->dirty)
-			kiosk_draw(k);
-		kiosk_notify_alive();
 	}
-}
-
-/* The reader and scanner threads (interactive), or the demo's panel
- * standing in for them. 0, or 1 after saying why. */
-static int start_devices(const struct args *a, struct kiosk *k)
-{
-	if (demo_mode(a, k))
-		return kiosk_demo_start(k) ? 1 : 0;
-	if (!a->script && kiosk_devices_start(&k->cfg, NULL, NULL, &k->dev_threads))
-		fprintf(stderr, "vaxbus-kiosk: cannot start the card reader and scanner threads\n");
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -209,21 +134,11 @@ int main(int argc, char **argv)
 	memset(&k, 0, sizeof(k));
 	if (parse(argc, argv, &a))
 		return usage();
-	int rc = open_kiosk(&a, &k);
-	if (!rc)
-		rc = start_devices(&a, &k);
+	a.o.scripted = a.script != NULL;
+	int rc = kiosk_open(&k, &a.o);
 	if (!rc)
 		rc = a.script ? (kiosk_script_run(&k, a.script, a.shots, a.golden) ? 1 : 0)
 			      : (run(&k), 0);
-	kiosk_sync_stop(&k);
-	kiosk_print_stop(&k);
-	kiosk_demo_stop(&k);
-	kiosk_devices_stop(k.dev_threads);
-	kiosk_forget(&k);
-	ui_speech_close(k.speech);
-	ui_close(k.ui);
-	store_close(k.st);
-	store_key_clear();
-	catalog_free(k.cat);
+	kiosk_close(&k);
 	return rc;
 }
