@@ -84,7 +84,8 @@ void ui_button(struct ui *u, const char *id, struct ui_rect r, const char *label
 	case UI_BTN_KEY:
 		fill = UI_C_PANEL;
 		text = UI_C_TEXT;
-		size = UI_SIZE_TITLE;
+		/* The title size, unless the key is too short to hold it. */
+		size = r.h >= ui_size_px(u, UI_SIZE_TITLE) * 3 / 2 ? UI_SIZE_TITLE : UI_SIZE_BODY;
 		break;
 	}
 	ui_fill(u, r, fill);

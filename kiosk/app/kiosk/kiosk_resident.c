@@ -198,8 +198,13 @@ static void identify_tap(struct kiosk *k, const char *id)
 static void identify_draw(struct kiosk *k)
 {
 	struct ui_rect b = kiosk_body(k);
-	struct ui_rect left = ui_col(b, 2, 0, ui_mm(k->ui, 6, 0));
-	struct ui_rect right = ui_col(b, 2, 1, ui_mm(k->ui, 6, 0));
+	int gap = ui_mm(k->ui, 6, 0), portrait = b.h > b.w;
+	/* The words left of the keypad, or above it on a screen on its side. */
+	struct ui_rect left = ui_col(b, 2, 0, gap), right = ui_col(b, 2, 1, gap);
+	if (portrait) {
+		left = (struct ui_rect){b.x, b.y, b.w, b.h / 4};
+		right = (struct ui_rect){b.x, b.y + left.h + gap, b.w, b.h - left.h - gap};
+	}
 	int absent = k->reader == KIOSK_READER_ABSENT; /* say so, and to type */
 	int y = ui_text(k->ui, left,
 			ui_str(k->ui, absent ? "identify.no_reader" : "identify.place_card"),
@@ -220,14 +225,22 @@ static void identify_draw(struct kiosk *k)
 	int foot = ui_mm(k->ui, 14, 1) + ui_mm(k->ui, 4, 0);
 	struct ui_rect pad = {right.x, right.y + fh + ui_mm(k->ui, 3, 0), right.w,
 			      right.h - fh - ui_mm(k->ui, 3, 0) - foot - ui_mm(k->ui, 17, 1)};
-	ui_keypad(k->ui, "keypad", pad, "1 2 3|4 5 6|7 8 9|X 0 DEL");
+	/* Keys of 12 mm at least: three rows of four when four rows of three
+	 * would be shorter (a small screen in large text). */
+	ui_keypad(k->ui, "keypad", pad,
+		  pad.h < 4 * ui_mm(k->ui, 12, 0) ? "1 2 3 4|5 6 7 8|9 0 X DEL"
+						  : "1 2 3|4 5 6|7 8 9|X 0 DEL");
 	struct ui_rect ok = {right.x, pad.y + pad.h + ui_mm(k->ui, 3, 0), right.w,
 			     ui_mm(k->ui, 14, 1)};
+	struct ui_rect doc = {left.x, ok.y, left.w, ok.h};
+	if (portrait) { /* both under the keypad */
+		doc = ui_col(ok, 2, 0, gap);
+		ok = ui_col(ok, 2, 1, gap);
+	}
 	if (strlen(k->res.typed) == 18)
 		ui_button(k->ui, "identify.ok", ok, ui_str(k->ui, "identify.ok"), UI_BTN_PRIMARY);
 	else
 		ui_button_off(k->ui, "identify.ok", ok, ui_str(k->ui, "identify.ok"));
-	struct ui_rect doc = {left.x, ok.y, left.w, ok.h};
 	ui_button(k->ui, "identify.document", doc, ui_str(k->ui, "identify.document"),
 		  UI_BTN_SECONDARY);
 	if (k->res.error[0]) {
