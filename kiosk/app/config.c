@@ -65,6 +65,7 @@ void config_defaults(struct config *c)
 	sync_options_defaults(&c->sync);
 	snprintf(c->backup_key, sizeof(c->backup_key), "%s", CONFIG_BACKUP_KEY_DEFAULT);
 	snprintf(c->data_key, sizeof(c->data_key), "%s", CONFIG_DATA_KEY_DEFAULT);
+	c->retention_days = CONFIG_RETENTION_DAYS_DEFAULT;
 }
 
 static int fail(struct parse *p, int line, const char *key, const char *why)
@@ -308,6 +309,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	} else if (strcmp(section, "security") == 0) {
 		if (strcmp(key, "key") == 0)
 			return set_path(p, c->data_key, value, line, key);
+		if (strcmp(key, "retention_days") == 0)
+			return set_int(p, &c->retention_days, value, 1, CONFIG_RETENTION_DAYS_MAX,
+				       1, line, key);
 	} else if (strcmp(section, "backup") == 0) {
 		if (strcmp(key, "key") == 0)
 			return set_path(p, c->backup_key, value, line, key);

@@ -20,6 +20,8 @@
 #define CONFIG_PATH_MAX	    256
 #define CONFIG_BACKUP_KEY_DEFAULT "/etc/vaxbus/backup.key"
 #define CONFIG_DATA_KEY_DEFAULT "/etc/vaxbus/data.key"
+#define CONFIG_RETENTION_DAYS_DEFAULT 30 /* [security] retention_days */
+#define CONFIG_RETENTION_DAYS_MAX 3650
 
 /* [kiosk] observation_min: its bounds (the default is the core's). */
 #define CONFIG_OBSERVATION_MIN_LO 5
@@ -49,6 +51,7 @@ struct config {
 	int observation_min;
 	char backup_key[CONFIG_PATH_MAX]; /* [backup] key: the backup key file */
 	char data_key[CONFIG_PATH_MAX];	  /* [security] key: the data key file (datakey.h) */
+	int retention_days; /* [security] days personal fields stay after the last visit */
 	int speech; /* [kiosk] speech: spoken prompts on (1, default) or off */
 };
 

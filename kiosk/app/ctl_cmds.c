@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"init", NULL, ctl_cmd_init, "make or adopt a database for this bus and site"},
     {"person", "add", ctl_cmd_person_add, "register a person (de-duplicated by document)"},
     {"person", "find", ctl_cmd_person_find, "look a person up by document"},
+    {"purge", NULL, ctl_cmd_purge, "clear the personal data the platform already holds"},
     {"lot", "add", ctl_cmd_lot_add, "put a vaccine lot on board"},
     {"lot", "list", ctl_cmd_lot_list, "list the lots on board and their stock"},
     {"lot", "recall", ctl_cmd_lot_recall, "mark a lot recalled"},

@@ -26,6 +26,7 @@ int ctl_cmd_outbox_list(struct ctl *c, int argc, char **argv);
 int ctl_cmd_audit_verify(struct ctl *c, int argc, char **argv);
 int ctl_cmd_person_add(struct ctl *c, int argc, char **argv);
 int ctl_cmd_person_find(struct ctl *c, int argc, char **argv);
+int ctl_cmd_purge(struct ctl *c, int argc, char **argv);
 int ctl_cmd_lot_add(struct ctl *c, int argc, char **argv);
 int ctl_cmd_lot_list(struct ctl *c, int argc, char **argv);
 int ctl_cmd_lot_recall(struct ctl *c, int argc, char **argv);

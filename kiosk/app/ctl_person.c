@@ -1,7 +1,8 @@
 /*
  * ctl_person: `person add` (look up before create, by document type and
- * normalised number) and `person find`.
+ * normalised number), `person find` and `purge` (store_person_purge).
  */
+#include "config.h"
 #include "ctl.h"
 #include "ctl_cmds.h"
 
@@ -199,4 +200,44 @@ int ctl_cmd_person_find(struct ctl *c, int argc, char **argv)
 	rc = ctl_emit(c, json_pack("{s:o}", "person", person_json(&p, c->today)), NULL);
 	person_wipe(&p);
 	return rc;
+}
+
+int ctl_cmd_purge(struct ctl *c, int argc, char **argv)
+{
+	struct ctl_opt opts[] = {
+	    {"--days", "N", "days after the last visit (default: [security] retention_days, 30)", 0,
+	     NULL},
+	    {NULL, NULL, NULL, 0, NULL},
+	};
+	int rc = ctl_parse(c, argc, argv, opts,
+			   "Clears the name, document number, ethnic group, address and phone\n"
+			   "of the persons whose last visit is at least --days days old and\n"
+			   "whose records the platform has all acknowledged. Their records,\n"
+			   "the counts and the reports stay; a returning resident is found by\n"
+			   "document and registered into the same record again.");
+	if (rc || (rc = ctl_config(c)))
+		return rc;
+	long days = c->cfg->retention_days;
+	if (ctl_opt(opts, "--days") && (rc = ctl_int(c, "--days", ctl_opt(opts, "--days"), 1,
+						     CONFIG_RETENTION_DAYS_MAX, &days)))
+		return rc;
+	if ((rc = ctl_store(c, 0)))
+		return rc;
+	const int32_t last_seen = c->today - (int32_t)days;
+	int64_t n = 0;
+	int vb = store_begin(c->st);
+	if (!vb)
+		vb = store_person_purge(c->st, last_seen, "admin", c->now, &n);
+	if (!vb)
+		vb = store_commit(c->st);
+	if (vb) {
+		store_rollback(c->st);
+		return ctl_storage(c, vb);
+	}
+	char day[11];
+	vbdate_format(last_seen, day);
+	return ctl_emit(c,
+			json_pack("{s:I, s:s, s:i}", "purged", (json_int_t)n, "last_seen_by", day,
+				  "retention_days", (int)days),
+			NULL);
 }

@@ -16,9 +16,9 @@ static const char SQL_GET[] = "SELECT value FROM meta WHERE key = ?1";
 static const char SQL_PUT[] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
 			      " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
-static const char *const reserved[] = {"database_id", "created_at", "bus_id",	"site_id",
-				       "audit_seq",   "audit_hash", "data_key_check",
-				       "audit_origin", "cloned_from"};
+static const char *const reserved[] = {"database_id",	 "created_at",	 "bus_id",
+				       "site_id",	 "audit_seq",	 "audit_hash",
+				       "data_key_check", "audit_origin", "cloned_from"};
 
 int store_meta_get(struct store *st, const char *key, char *buf, size_t cap)
 {

@@ -34,15 +34,54 @@ static const char SQL_ADD[] =
 #define PERSON_COLS                                                                                \
 	"SELECT id, doc_type, doc_number, doc_country, unixepoch(doc_birth) / 86400, doc_sex,"     \
 	" name, sex, unixepoch(birth) / 86400, nation, address, phone, source,"                    \
-	" coalesce(registered_by, ''), relationship FROM person"
+	" coalesce(registered_by, ''), relationship, purged_at IS NOT NULL FROM person"
 
 static const char SQL_GET[] = PERSON_COLS " WHERE id = ?1";
 /* The exact pair (?2) wins over a key match (there is at most one of each). */
 static const char SQL_FIND[] =
-    PERSON_COLS " WHERE key_hash = ?1 OR doc_hash = ?2 ORDER BY doc_hash = ?2 DESC LIMIT 1";
+    PERSON_COLS " WHERE (key_hash = ?1 OR doc_hash = ?2) AND purged_at IS NULL"
+		" ORDER BY doc_hash = ?2 DESC LIMIT 1";
+/* A purged person registering again: the row of their document (?1 the
+ * de-duplication key's hash, ?2 the pair's), filled again by SQL_REFILL
+ * (the parameters of SQL_ADD; bus and site stay the first visit's). */
+static const char SQL_PURGED_OF[] =
+    "SELECT id FROM person WHERE (key_hash = ?1 OR doc_hash = ?2) AND purged_at IS NOT NULL"
+    " ORDER BY doc_hash = ?2 DESC LIMIT 1";
+static const char SQL_REFILL[] =
+    "UPDATE person SET doc_type = ?2, doc_hash = ?3, key_hash = ?4, doc_number = ?5,"
+    " doc_country = ?6, doc_birth = date(?7 * 86400, 'unixepoch'), doc_sex = ?8, name = ?9,"
+    " sex = ?10, birth = date(?11 * 86400, 'unixepoch'), nation = ?12, address = ?13,"
+    " phone = ?14, source = ?15, registered_by = ?16, relationship = ?17, updated_at = ?18,"
+    " purged_at = NULL WHERE id = ?1 AND purged_at IS NOT NULL";
+/*
+ * Purge: the sealed fields of the persons last seen (their newest visit,
+ * else their registration) on or before day ?1, once the platform holds
+ * every record of theirs — the patient row acknowledged, and no outbox row
+ * of theirs (patient, deferral of a visit, immunization of a dose,
+ * adverse_event) pending, in flight, failed or changed since. The row, its
+ * ids, codes, dates and keyed hashes stay: visits, doses and the reports
+ * count as before, and a returning resident is recognised by document.
+ */
+static const char SQL_PURGE[] =
+    "UPDATE person SET doc_number = NULL, name = NULL, nation = NULL, address = NULL,"
+    " phone = NULL, purged_at = ?2, updated_at = ?2"
+    " WHERE purged_at IS NULL"
+    " AND coalesce((SELECT max(day) FROM visit WHERE person_id = person.id),"
+    "  date(created_at, 'unixepoch')) <= date(?1 * 86400, 'unixepoch')"
+    " AND EXISTS (SELECT 1 FROM outbox WHERE kind = 'patient' AND record_id = person.id"
+    "  AND state = 'acked' AND dirty = 0)"
+    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE (o.state <> 'acked' OR o.dirty = 1) AND ("
+    "  (o.kind = 'patient' AND o.record_id = person.id)"
+    "  OR (o.kind = 'deferral' AND o.record_id IN"
+    "   (SELECT id FROM visit WHERE person_id = person.id))"
+    "  OR (o.kind = 'immunization' AND o.record_id IN"
+    "   (SELECT id FROM dose WHERE person_id = person.id))"
+    "  OR (o.kind = 'adverse_event' AND o.record_id IN"
+    "   (SELECT id FROM aefi WHERE person_id = person.id))))";
 
 /* The sealed columns: their PERSON_COLS index and SQL_ADD parameter. */
 enum { COL_NUMBER = 2, COL_NAME = 6, COL_NATION = 9, COL_ADDRESS = 10, COL_PHONE = 11 };
+enum { COL_PURGED = 15 };
 enum { PAR_NUMBER = 5, PAR_NAME = 9, PAR_NATION = 12, PAR_ADDRESS = 13, PAR_PHONE = 14 };
 
 static const char *const source_names[] = {
@@ -154,7 +193,16 @@ int store_person_add(struct store *st, struct person *p, const char *actor, int6
 	    (rc = store_check_token(st, "actor", actor, STORE_AUDIT_TOKEN_MAX + 1)) ||
 	    (rc = check_person(st, p, key)))
 		goto out;
-	if (store_id_new(id)) {
+	if ((rc = store_stmt(st, SQL_PURGED_OF, &s)) ||
+	    (rc = bind_hashes(st, s, 2, 1, p->doc.type, p->doc.number, key)))
+		goto out;
+	const int refill = (rc = store_step(st, s)) == 1;
+	if (refill)
+		rc = store_column_text(s, 0, id, sizeof(id));
+	store_stmt_reset(s);
+	if (rc < 0)
+		goto out;
+	if (!refill && store_id_new(id)) {
 		rc = store_err_set(st, VB_EIO, "cannot make a person id: getrandom failed");
 		goto out;
 	}
@@ -163,11 +211,14 @@ int store_person_add(struct store *st, struct person *p, const char *actor, int6
 		int par;
 		const char *column, *value;
 	} sealed[] = {
-	    {PAR_NUMBER, "doc_number", p->doc.number}, {PAR_NAME, "name", p->name},
-	    {PAR_NATION, "nation", p->nation},	       {PAR_ADDRESS, "address", p->address},
+	    {PAR_NUMBER, "doc_number", p->doc.number},
+	    {PAR_NAME, "name", p->name},
+	    {PAR_NATION, "nation", p->nation},
+	    {PAR_ADDRESS, "address", p->address},
 	    {PAR_PHONE, "phone", p->phone},
 	};
-	if ((rc = store_stmt(st, SQL_ADD, &s)) || (rc = store_bind_text(st, s, 1, id)) ||
+	if ((rc = store_stmt(st, refill ? SQL_REFILL : SQL_ADD, &s)) ||
+	    (rc = store_bind_text(st, s, 1, id)) ||
 	    (rc = store_bind_text(st, s, 2, iddoc_type_name(p->doc.type))) ||
 	    (rc = bind_hashes(st, s, 3, 4, p->doc.type, p->doc.number, key)) ||
 	    (rc = store_bind_text(st, s, 6, p->doc.country)))
@@ -194,7 +245,8 @@ int store_person_add(struct store *st, struct person *p, const char *actor, int6
 		 has_proxy ? p->registered_by : "", has_proxy ? " relationship=" : "",
 		 has_proxy ? p->relationship : "");
 	if ((rc = store_outbox_add(st, "patient", id, now)) ||
-	    (rc = store_audit_append(st, now, actor, "person.add", id, detail)) ||
+	    (rc = store_audit_append(st, now, actor, refill ? "person.refill" : "person.add", id,
+				     detail)) ||
 	    (rc = store_history_import(st, id, p->doc.type, p->doc.number, now, NULL)))
 		goto out;
 	memcpy(p->id, id, sizeof(id));
@@ -226,7 +278,10 @@ static int read_person(struct store *st, sqlite3_stmt *s, struct person *out)
 	    {COL_ADDRESS, "address", p.address, sizeof(p.address)},
 	    {COL_PHONE, "phone", p.phone, sizeof(p.phone)},
 	};
-	for (size_t i = 0; i < sizeof(sealed) / sizeof(sealed[0]); i++) {
+	/* A purged person's sealed fields are gone: they read as "". */
+	const size_t n_sealed =
+	    sqlite3_column_int(s, COL_PURGED) ? 0 : sizeof(sealed) / sizeof(sealed[0]);
+	for (size_t i = 0; i < n_sealed; i++) {
 		rc = store_seal_open(st, s, sealed[i].col, "person", sealed[i].column, p.id,
 				     sealed[i].buf, sealed[i].cap);
 		if (rc) {
@@ -327,11 +382,10 @@ static const char SQL_MOVE[] =
     " SELECT id, doc_type, ?2, ?3, ?4, doc_country, doc_birth, doc_sex, ?5, sex, birth, ?6, ?7,"
     " ?8, source, registered_by, relationship, bus_id, site_id, created_at, updated_at"
     " FROM person WHERE id = ?1";
-static const char SQL_SWAP[] =
-    "DROP TABLE person;"
-    "ALTER TABLE person_sealed RENAME TO person;"
-    "CREATE INDEX person_registered_by ON person (registered_by)"
-    " WHERE registered_by IS NOT NULL;";
+static const char SQL_SWAP[] = "DROP TABLE person;"
+			       "ALTER TABLE person_sealed RENAME TO person;"
+			       "CREATE INDEX person_registered_by ON person (registered_by)"
+			       " WHERE registered_by IS NOT NULL;";
 
 /* Moves the current row of rows (SQL_CLEAR_ROWS) into person_sealed. */
 static int seal_row(struct store *st, sqlite3_stmt *rows, sqlite3_stmt *move)
@@ -377,7 +431,8 @@ static int check_references(struct store *st)
 	src = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (src == SQLITE_ROW)
-		return store_err_set(st, VB_ECORRUPT, "a reference is broken after sealing persons");
+		return store_err_set(st, VB_ECORRUPT,
+				     "a reference is broken after sealing persons");
 	return src == SQLITE_DONE ? VB_OK : store_err(st, src);
 }
 
@@ -410,5 +465,32 @@ int store_person_seal_migrate(struct store *st)
 out:
 	sqlite3_finalize(rows);
 	sqlite3_finalize(move);
+	return rc;
+}
+
+int store_person_purge(struct store *st, int32_t last_seen, const char *actor, int64_t now,
+		       int64_t *n)
+{
+	char detail[64], day[11];
+	sqlite3_stmt *s = NULL;
+	int64_t purged = 0;
+	int rc = store_need_tx(st, "store_person_purge");
+
+	if (rc || (rc = store_check_token(st, "actor", actor, STORE_AUDIT_TOKEN_MAX + 1)))
+		return rc;
+	if (last_seen == VBDATE_NONE)
+		return store_err_set(st, VB_EINVAL, "purge: no last day given");
+	if ((rc = store_stmt(st, SQL_PURGE, &s)) || (rc = store_bind_int64(st, s, 1, last_seen)) ||
+	    (rc = store_bind_int64(st, s, 2, now)) || (rc = store_step_done(st, s)))
+		goto out;
+	purged = sqlite3_changes64(st->db);
+	vbdate_format(last_seen, day);
+	snprintf(detail, sizeof(detail), "persons=%lld last_seen_by=%s", (long long)purged, day);
+	if (purged && (rc = store_audit_append(st, now, actor, "person.purge", NULL, detail)))
+		goto out;
+	if (n)
+		*n = purged;
+out:
+	store_stmt_reset(s);
 	return rc;
 }

@@ -44,7 +44,8 @@
  * p->relationship is set. Returns:
  *   VB_OK;
  *   VB_EEXIST    a person with this document (or its de-duplication key)
- *                exists: nothing was written;
+ *                exists: nothing was written (a purged one is filled again,
+ *                see store_person_purge);
  *   VB_EINVAL    a field is malformed (unknown document type, empty
  *                number, name not UTF-8 text, sex not 1/2, no birth date,
  *                unknown source, proxy fields inconsistent), the proxy is
@@ -68,7 +69,26 @@ int store_person_find_doc(struct store *st, enum iddoc_type type, const char *nu
 			  struct person *out);
 
 /* The person with record id `id`. VB_OK with *out filled, VB_ENOTFOUND, or
- * a storage error; *out is written only on VB_OK. */
+ * a storage error; *out is written only on VB_OK. A purged person
+ * (store_person_purge) reads with "" for the document number, name,
+ * nation, address and phone. */
 int store_person_get(struct store *st, const char *id, struct person *out);
+
+/*
+ * Purge: clears the sealed personal fields of every person last seen (the
+ * day of their newest visit, else of their registration) on or before day
+ * last_seen whose records the platform has all acknowledged (the patient
+ * row and every deferral, immunization and adverse_event row of theirs
+ * acked and unchanged since), inside the caller's transaction, with one
+ * audit row "person.purge" (the count and the day) when any was. The
+ * row stays with its ids, codes, dates and keyed document hashes: visits,
+ * doses and reports count as before, store_person_find_doc() no longer
+ * finds the person, and store_person_add() of the same document fills the
+ * same record again (audit "person.refill", queued for the platform
+ * again). The number purged goes to *n (may be NULL). VB_OK, VB_EINVAL,
+ * VB_ESTATE without a transaction, or a storage error.
+ */
+int store_person_purge(struct store *st, int32_t last_seen, const char *actor, int64_t now,
+		       int64_t *n);
 
 #endif

@@ -140,8 +140,8 @@ int store_seal_open(struct store *st, sqlite3_stmt *s, int col, const char *tabl
 				     "moved, or sealed under another key)",
 				     table, column);
 	if (sodium_unpad(&len, plain, (size_t)plen, SEAL_PAD) || memchr(plain, '\0', len)) {
-		rc = store_err_set(st, VB_ECORRUPT, "the sealed %s.%s of a row is malformed",
-				   table, column);
+		rc = store_err_set(st, VB_ECORRUPT, "the sealed %s.%s of a row is malformed", table,
+				   column);
 	} else if (len >= cap) {
 		rc = store_err_set(st, VB_ERANGE, "the sealed %s.%s of a row is too long", table,
 				   column);

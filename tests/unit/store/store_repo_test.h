@@ -1,8 +1,8 @@
 /*
  * store_repo_test: fixtures shared by the tests of the domain
  * repositories — a fresh database with a bus identity in a scratch
- * directory (the process's data key set to repo_key_set's), sample records, row counts, and the audit log checks (chain
- * verifies; no personal data in any row). Include after <cmocka.h>.
+ * directory (the process's data key set to repo_key_set's), sample records, row counts, and the
+ * audit log checks (chain verifies; no personal data in any row). Include after <cmocka.h>.
  */
 #ifndef STORE_REPO_TEST_H
 #define STORE_REPO_TEST_H

@@ -1,7 +1,8 @@
 /* Personal fields sealed at rest (store_seal.h): not in the file in clear,
  * found by document through the keyed hashes, tampering and moved values
- * detected, another key refused, nothing written without a key, and a
- * database of schema 6 with persons in clear sealed by migration 7. */
+ * detected, another key refused, nothing written without a key, a
+ * database of schema 6 with persons in clear sealed by migration 7, and
+ * the purge of persons the platform holds (store_person_purge). */
 #define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -124,8 +125,8 @@ static void test_lookup_by_document(void **state)
 	assert_int_equal(store_begin(f->st), VB_OK);
 	assert_int_equal(store_history_add(f->st, &d, repo_at("2021-06-01", 9, 0)), VB_OK);
 	assert_int_equal(store_commit(f->st), VB_OK);
-	assert_int_equal(repo_count(f->st, "SELECT count(*) FROM dose WHERE person_id = '%s'", p.id),
-			 1);
+	assert_int_equal(
+	    repo_count(f->st, "SELECT count(*) FROM dose WHERE person_id = '%s'", p.id), 1);
 }
 
 /* Runs sql (ids only) on a raw connection to f's file. */
@@ -190,8 +191,7 @@ static void test_tampering_detected(void **state)
 	assert_int_equal(store_person_get(f->st, q.id, &got), VB_ECORRUPT);
 	assert_non_null(strstr(store_errmsg(f->st), "person.address"));
 	/* A look-up by document meets the same refusal, not garbage. */
-	assert_int_equal(store_person_find_doc(f->st, q.doc.type, q.doc.number, &got),
-			 VB_ECORRUPT);
+	assert_int_equal(store_person_find_doc(f->st, q.doc.type, q.doc.number, &got), VB_ECORRUPT);
 
 	/* A truncated value is malformed. */
 	struct person r;
@@ -250,8 +250,7 @@ static void test_no_key_writes_nothing(void **state)
 
 	assert_int_equal(store_person_get(f->st, p.id, &got), VB_ESTATE);
 	assert_non_null(strstr(store_errmsg(f->st), "data key"));
-	assert_int_equal(store_person_find_doc(f->st, p.doc.type, p.doc.number, &got),
-			 VB_ESTATE);
+	assert_int_equal(store_person_find_doc(f->st, p.doc.type, p.doc.number, &got), VB_ESTATE);
 	struct person q;
 	repo_person(&q, "李四", "19800101", "013", "", "");
 	assert_int_equal(store_begin(f->st), VB_OK);
@@ -322,8 +321,7 @@ static void test_migration_seals_clear_rows(void **state)
 	assert_non_null(strstr(why.text, "data key"));
 	sqlite3 *db = raw_open(f->path);
 	assert_int_equal(raw_int(db, "PRAGMA user_version"), 6);
-	assert_int_equal(raw_int(db, "SELECT count(*) FROM person WHERE typeof(name) = 'text'"),
-			 2);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM person WHERE typeof(name) = 'text'"), 2);
 	sqlite3_close(db);
 
 	repo_key_set(0x42);
@@ -340,8 +338,8 @@ static void test_migration_seals_clear_rows(void **state)
 		if (db_has(f, secret[i]))
 			fail_msg("migrated field %zu is in the file in clear", i);
 
-	assert_int_equal(store_person_find_doc(f->st, IDDOC_CN_RESIDENT, "11010519760521047X", &got),
-			 VB_OK);
+	assert_int_equal(
+	    store_person_find_doc(f->st, IDDOC_CN_RESIDENT, "11010519760521047X", &got), VB_OK);
 	assert_string_equal(got.id, "01890a5d-ac96-774b-bcce-b302099a8057");
 	assert_string_equal(got.address, "河北省石家庄市长安区中山东路17号");
 	assert_string_equal(got.phone, "13987654321");
@@ -362,14 +360,99 @@ static void test_migration_seals_clear_rows(void **state)
 			 SQLITE_CONSTRAINT_FOREIGNKEY);
 }
 
+static int64_t purge(struct repo_fx *f, const char *last_seen)
+{
+	int64_t n = -1;
+	assert_int_equal(store_begin(f->st), VB_OK);
+	assert_int_equal(store_person_purge(f->st, repo_day(last_seen), "admin",
+					    repo_at("2021-08-01", 9, 0), &n),
+			 VB_OK);
+	assert_int_equal(store_commit(f->st), VB_OK);
+	return n;
+}
+
+static void test_purge(void **state)
+{
+	struct repo_fx *f = *state;
+	struct person old, pending, recent, got;
+	struct store_visit v;
+	char sql[256];
+	repo_person(&old, NAME, "19760521", "047", PHONE, ADDRESS);
+	repo_person(&pending, "李四", "19800101", "013", "13800000000", "天津");
+	repo_person(&recent, "王五", "19900101", "019", "", "");
+	repo_add_person(f->st, &old);
+	repo_add_person(f->st, &pending);
+	repo_add_person(f->st, &recent);
+	repo_add_visit(f->st, old.id, "2021-06-01", repo_at("2021-06-01", 9, 0), &v);
+	repo_add_visit(f->st, pending.id, "2021-06-01", repo_at("2021-06-01", 9, 5), &v);
+	repo_add_visit(f->st, recent.id, "2021-07-20", repo_at("2021-07-20", 9, 0), &v);
+	/* The platform acknowledged every record but pending's patient
+	 * (changed since, it waits to be sent again). */
+	raw_on(f, "UPDATE outbox SET state = 'acked'");
+	snprintf(sql, sizeof(sql), "UPDATE outbox SET state = 'pending' WHERE record_id = '%s'",
+		 pending.id);
+	raw_on(f, sql);
+
+	assert_int_equal(purge(f, "2021-05-31"), 0); /* nobody seen that early */
+	assert_int_equal(
+	    repo_count(f->st, "SELECT count(*) FROM audit WHERE action = 'person.purge'"), 0);
+	assert_int_equal(purge(f, "2021-07-01"), 1);
+	assert_int_equal(
+	    repo_count(f->st, "SELECT count(*) FROM audit WHERE action ="
+			      " 'person.purge' AND detail = 'persons=1 last_seen_by=2021-07-01'"),
+	    1);
+	assert_int_equal(repo_count(f->st,
+				    "SELECT count(*) FROM person WHERE purged_at IS NOT NULL"
+				    " AND name IS NULL AND doc_number IS NULL AND phone IS NULL"
+				    " AND address IS NULL AND nation IS NULL AND id = '%s'",
+				    old.id),
+			 1);
+	assert_int_equal(repo_count(f->st, "SELECT count(*) FROM person WHERE purged_at IS NULL"),
+			 2);
+	assert_int_equal(repo_total(f->st, "visit"), 3); /* counts stay */
+	assert_int_equal(store_person_get(f->st, old.id, &got), VB_OK);
+	assert_string_equal(got.name, "");
+	assert_string_equal(got.doc.number, "");
+	assert_string_equal(got.phone, "");
+	assert_int_equal(got.birth, old.birth);
+	assert_int_equal(store_person_find_doc(f->st, old.doc.type, old.doc.number, &got),
+			 VB_ENOTFOUND);
+	assert_int_equal(store_person_get(f->st, pending.id, &got), VB_OK);
+	assert_string_equal(got.name, "李四");
+	person_wipe(&got);
+	assert_int_equal(purge(f, "2021-07-01"), 0); /* once */
+
+	/* Back on the bus: the same record is filled again and queued. */
+	struct person back;
+	repo_person(&back, NAME, "19760521", "047", "13700000000", "");
+	repo_add_person(f->st, &back);
+	assert_string_equal(back.id, old.id);
+	assert_int_equal(repo_audit_rows(f->st, "person.refill", old.id), 1);
+	assert_int_equal(repo_count(f->st,
+				    "SELECT count(*) FROM outbox WHERE record_id = '%s'"
+				    " AND state = 'pending'",
+				    old.id),
+			 1);
+	assert_int_equal(store_person_find_doc(f->st, old.doc.type, old.doc.number, &got), VB_OK);
+	assert_string_equal(got.id, old.id);
+	assert_string_equal(got.name, NAME);
+	assert_string_equal(got.phone, "13700000000");
+	person_wipe(&got);
+	assert_int_equal(repo_total(f->st, "person"), 3);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, repo_setup, repo_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_fields_not_in_clear), T(test_lookup_by_document),
-	    T(test_tampering_detected),	 T(test_wrong_key_refused),
-	    T(test_no_key_writes_nothing), T(test_migration_seals_clear_rows),
+	    T(test_fields_not_in_clear),
+	    T(test_lookup_by_document),
+	    T(test_tampering_detected),
+	    T(test_wrong_key_refused),
+	    T(test_no_key_writes_nothing),
+	    T(test_migration_seals_clear_rows),
+	    T(test_purge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
