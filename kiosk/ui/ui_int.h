@@ -86,8 +86,12 @@ struct ui {
 	double px_per_mm;
 	enum ui_lang lang;
 	int large;
-	/* [size][large] */
+	int font_failed; /* a font size could not be opened (logged once) */
+	/* [size][large], each opened on first use (ui_font; the body size at ui_open, to
+	 * check the files): a .ttc of CJK takes 10-20 ms to open. */
 	TTF_Font *font[UI_SIZE_COUNT][2], *fallback[UI_SIZE_COUNT][2];
+	char *font_path, *fallback_path;
+	int font_index;
 	struct ui_table strings[UI_LANG_COUNT];
 	struct ui_text_cache cache;
 	struct ui_widgets frames[2]; /* [drawn] the frame being drawn, the other the last */
@@ -120,6 +124,10 @@ SDL_Texture *ui_text_get(struct ui *u, const char *text, enum ui_size size, SDL_
 int ui_text_draw(struct ui *u, const char *text, enum ui_size size, SDL_Color c, int wrap,
 		 enum ui_align align, struct ui_rect clip);
 int ui_fonts_open(struct ui *u, const struct ui_options *o, char *why, size_t whycap);
+/* The main font of size in the current text mode, opened now if not yet
+ * (NULL if it cannot be: logged once); *fallback gets its fallback (or
+ * NULL). */
+TTF_Font *ui_font(struct ui *u, enum ui_size size, TTF_Font **fallback);
 void ui_fonts_close(struct ui *u);
 void ui_text_cache_clear(struct ui_text_cache *c);
 void ui_text_cache_init(struct ui_text_cache *c);

@@ -47,22 +47,41 @@ static TTF_Font *open_font(const char *path, int index, int px, char *why, size_
 	return f;
 }
 
+/* Opens font [s][l] and its fallback. 0, or -1 with why set. */
+static int open_size(struct ui *u, int s, int l, char *why, size_t whycap)
+{
+	int ipx = px_of(u, (enum ui_size)s, l);
+	u->font[s][l] = open_font(u->font_path, u->font_index, ipx, why, whycap);
+	if (u->font[s][l] && u->fallback_path)
+		u->fallback[s][l] = open_font(u->fallback_path, 0, ipx, why, whycap);
+	return u->font[s][l] && (!u->fallback_path || u->fallback[s][l]) ? 0 : -1;
+}
+
 int ui_fonts_open(struct ui *u, const struct ui_options *o, char *why, size_t whycap)
 {
-	for (int s = 0; s < UI_SIZE_COUNT; s++)
-		for (int l = 0; l < 2; l++) {
-			int ipx = px_of(u, (enum ui_size)s, l);
-			u->font[s][l] = open_font(o->font, o->font_index, ipx, why, whycap);
-			if (!u->font[s][l])
-				return -1;
-			if (o->fallback_font) {
-				u->fallback[s][l] =
-				    open_font(o->fallback_font, 0, ipx, why, whycap);
-				if (!u->fallback[s][l])
-					return -1;
-			}
-		}
-	return 0;
+	u->font_path = strdup(o->font);
+	u->fallback_path = o->fallback_font ? strdup(o->fallback_font) : NULL;
+	u->font_index = o->font_index;
+	if (!u->font_path || (o->fallback_font && !u->fallback_path)) {
+		if (why && whycap)
+			SDL_snprintf(why, whycap, "out of memory");
+		return -1;
+	}
+	return open_size(u, UI_SIZE_BODY, 0, why, whycap);
+}
+
+TTF_Font *ui_font(struct ui *u, enum ui_size size, TTF_Font **fallback)
+{
+	if ((unsigned)size >= UI_SIZE_COUNT)
+		size = UI_SIZE_BODY;
+	char why[300];
+	if (!u->font[size][u->large] && !u->font_failed &&
+	    open_size(u, size, u->large, why, sizeof(why)) != 0) {
+		SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "ui: %s", why);
+		u->font_failed = 1;
+	}
+	*fallback = u->fallback[size][u->large];
+	return u->font[size][u->large];
 }
 
 void ui_fonts_close(struct ui *u)
@@ -74,6 +93,9 @@ void ui_fonts_close(struct ui *u)
 			if (u->fallback[s][l])
 				TTF_CloseFont(u->fallback[s][l]);
 			u->font[s][l] = u->fallback[s][l] = NULL;
+			free(u->font_path);
+			free(u->fallback_path);
+			u->font_path = u->fallback_path = NULL;
 		}
 }
 
@@ -429,8 +451,8 @@ SDL_Texture *ui_text_get(struct ui *u, const char *text, enum ui_size size, SDL_
 	char *copy = strdup(text);
 	if (!copy)
 		return NULL;
-	SDL_Surface *s =
-	    render(u->font[size][u->large], u->fallback[size][u->large], text, col, wrap, align);
+	TTF_Font *fb, *main = ui_font(u, size, &fb);
+	SDL_Surface *s = main ? render(main, fb, text, col, wrap, align) : NULL;
 	SDL_Texture *tex = s ? SDL_CreateTextureFromSurface(u->ren, s) : NULL;
 	if (s && !tex)
 		SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "ui: text texture: %s", SDL_GetError());
@@ -497,9 +519,8 @@ int ui_text_page(struct ui *u, struct ui_rect r, const char *text, enum ui_size 
 {
 	int w, h;
 	SDL_Texture *t = ui_text_get(u, text, size, ui_colour_rgb(colour), r.w, align, &w, &h);
-	if ((unsigned)size >= UI_SIZE_COUNT)
-		size = UI_SIZE_BODY;
-	int skip = TTF_FontLineSkip(u->font[size][u->large]);
+	TTF_Font *fb, *main = ui_font(u, size, &fb);
+	int skip = main ? TTF_FontLineSkip(main) : 0;
 	int per = skip > 0 ? r.h / skip * skip : 0; /* whole lines only */
 	if (!t || per <= 0)
 		return 1;
