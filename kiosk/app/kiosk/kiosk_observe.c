@@ -388,8 +388,8 @@ static void mask_name(const char *name, char *out, size_t cap)
 	for (size_t i = 0; i < len && n < 128; i++)
 		if (((unsigned char)name[i] & 0xC0) != 0x80)
 			starts[n++] = i;
-	if (n <= 1) {
-		snprintf(out, cap, "%s", name);
+	if (n <= 1) { /* one character: 4 bytes at most */
+		snprintf(out, cap, "%.4s", name);
 		return;
 	}
 	size_t stars = n == 2 ? 1 : n - 2 > 3 ? 3 : n - 2;

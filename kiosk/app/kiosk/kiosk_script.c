@@ -190,8 +190,11 @@ static int devices(struct kiosk *k, char *arg, const char *dir, const char *path
 		return fail(path, n, "the device threads run already", NULL);
 	struct config cfg = k->cfg;
 	cfg.sim = 1;
-	snprintf(cfg.sim_cards, sizeof(cfg.sim_cards), "%s/%s", dir, arg);
-	snprintf(cfg.sim_scans, sizeof(cfg.sim_scans), "%s/%s", dir, scans);
+	if (snprintf(cfg.sim_cards, sizeof(cfg.sim_cards), "%s/%s", dir, arg) >=
+		(int)sizeof(cfg.sim_cards) ||
+	    snprintf(cfg.sim_scans, sizeof(cfg.sim_scans), "%s/%s", dir, scans) >=
+		(int)sizeof(cfg.sim_scans))
+		return fail(path, n, "the cards or scans file's path is too long", NULL);
 	if (kiosk_devices_start(&cfg, NULL, NULL, &k->dev_threads))
 		return fail(path, n, "cannot start the device threads", NULL);
 	return 0;
