@@ -131,6 +131,7 @@ static void build(struct store *st, const char *key_path, char visit_id[STORE_ID
 int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 200;
+	figures_data_key(); /* the store seals personal fields */
 	int paper = argc > 2 ? atoi(argv[2]) : PRINTER_DOTS_58MM;
 	const char *base = getenv("VB_BENCH_DIR");
 	char dir[300], db[400], key[400], err[500], visit[STORE_ID_LEN + 1];

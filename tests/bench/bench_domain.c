@@ -391,6 +391,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	int do_size = 0, do_lookup = 0, runs = 3;
+	figures_data_key(); /* the store seals personal fields */
 	long long persons = 1000000, visits = 10000;
 	for (int k = 1; k < argc; k++) {
 		long long *num = NULL, lo = 1, hi = (long long)(VISITS_ID_SPACE / 2);

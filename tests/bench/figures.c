@@ -3,9 +3,12 @@
  */
 #include "figures.h"
 
+#include "store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,4 +55,14 @@ void figures_machine(void)
 	uname(&u);
 	printf("machine: %s, %ld CPUs, %s %s\n", model, sysconf(_SC_NPROCESSORS_ONLN), u.sysname,
 	       u.machine);
+}
+
+void figures_data_key(void)
+{
+	unsigned char key[STORE_KEY_LEN];
+	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key) || store_key_set(key) != 0) {
+		fprintf(stderr, "bench: cannot make a data key\n");
+		exit(1);
+	}
+	memset(key, 0, sizeof(key));
 }

@@ -1,6 +1,7 @@
 /*
- * figures: what every benchmark here needs to print its figures — a
- * monotonic clock, medians and percentiles, and the machine it ran on.
+ * figures: what every benchmark here needs — a monotonic clock, medians
+ * and percentiles, the machine it ran on, and a data key for the
+ * databases it writes.
  */
 #ifndef FIGURES_H
 #define FIGURES_H
@@ -18,5 +19,9 @@ double figures_percentile(const double *v, size_t n, unsigned p);
 
 /* Prints "machine: MODEL, N CPUs, OS ARCH". */
 void figures_machine(void);
+
+/* Sets a random data key for this process (store_key_set: the store
+ * seals personal fields under it), or exits saying why. */
+void figures_data_key(void);
 
 #endif
