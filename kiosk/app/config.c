@@ -56,9 +56,7 @@ void config_defaults(struct config *c)
 	snprintf(c->sim_scans, sizeof(c->sim_scans), "%s/sim/scans.txt", VB_ASSETS_DIR);
 	snprintf(c->sim_temps, sizeof(c->sim_temps), "%s/sim/temps.txt", VB_ASSETS_DIR);
 	snprintf(c->sim_printer, sizeof(c->sim_printer), "sim-printer");
-	snprintf(c->font, sizeof(c->font),
-		 "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
-	c->font_index = 2;
+	c->font_index = 2; /* the font itself is found by fontfind() */
 	c->paper_dots = 384;
 	c->observation_min = VISIT_OBSERVATION_DEFAULT_MIN;
 	c->speech = 1;
@@ -296,6 +294,8 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			return set_path(p, c->font, value, line, key);
 		if (strcmp(key, "font_index") == 0)
 			return set_int(p, &c->font_index, value, 0, 15, 1, line, key);
+		if (strcmp(key, "fallback_font") == 0)
+			return set_path(p, c->fallback_font, value, line, key);
 	} else if (strcmp(section, "kiosk") == 0) {
 		if (strcmp(key, "observation_min") == 0)
 			return set_int(p, &c->observation_min, value, CONFIG_OBSERVATION_MIN_LO,

@@ -14,14 +14,14 @@
 #include "sync.h"
 #include "usb.h"
 
-#define CONFIG_DEFAULT_PATH "/etc/vaxbus/vaxbus.conf"
-#define CONFIG_MAX_MATCHES  16
-#define CONFIG_MAX_FRIDGES  8
-#define CONFIG_PATH_MAX	    256
-#define CONFIG_BACKUP_KEY_DEFAULT "/etc/vaxbus/backup.key"
-#define CONFIG_DATA_KEY_DEFAULT "/etc/vaxbus/data.key"
+#define CONFIG_DEFAULT_PATH	      "/etc/vaxbus/vaxbus.conf"
+#define CONFIG_MAX_MATCHES	      16
+#define CONFIG_MAX_FRIDGES	      8
+#define CONFIG_PATH_MAX		      256
+#define CONFIG_BACKUP_KEY_DEFAULT     "/etc/vaxbus/backup.key"
+#define CONFIG_DATA_KEY_DEFAULT	      "/etc/vaxbus/data.key"
 #define CONFIG_RETENTION_DAYS_DEFAULT 30 /* [security] retention_days */
-#define CONFIG_RETENTION_DAYS_MAX 3650
+#define CONFIG_RETENTION_DAYS_MAX     3650
 
 /* [kiosk] observation_min: its bounds (the default is the core's). */
 #define CONFIG_OBSERVATION_MIN_LO 5
@@ -41,9 +41,10 @@ struct config {
 	char sim_temps[CONFIG_PATH_MAX];   /* simulated thermometer series */
 	char sim_printer[CONFIG_PATH_MAX]; /* where the simulated printer writes */
 	int paper_dots;			   /* 384 (58 mm) or 576 (80 mm) */
-	char font[CONFIG_PATH_MAX];	   /* the CJK font for receipts and the screen */
-	int font_index;			   /* face in a .ttc (2: Simplified Chinese) */
-	char gs_substitute;		   /* what the scanner types for GS, 0 none */
+	char font[CONFIG_PATH_MAX]; /* the CJK font for receipts and the screen; "": fontfind.h */
+	int font_index;		    /* face in a .ttc (2: Simplified Chinese) */
+	char fallback_font[CONFIG_PATH_MAX]; /* for rare characters; "": fontfind.h */
+	char gs_substitute;		     /* what the scanner types for GS, 0 none */
 	struct config_fridge fridges[CONFIG_MAX_FRIDGES];
 	size_t n_fridges;
 	struct sync_options sync; /* [sync] and [identifiers] */
@@ -52,7 +53,7 @@ struct config {
 	char backup_key[CONFIG_PATH_MAX]; /* [backup] key: the backup key file */
 	char data_key[CONFIG_PATH_MAX];	  /* [security] key: the data key file (datakey.h) */
 	int retention_days; /* [security] days personal fields stay after the last visit */
-	int speech; /* [kiosk] speech: spoken prompts on (1, default) or off */
+	int speech;	    /* [kiosk] speech: spoken prompts on (1, default) or off */
 };
 
 /* Fills c with the built-in defaults. */

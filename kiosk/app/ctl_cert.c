@@ -18,6 +18,7 @@
 #include "b64url.h"
 #include "catalog.h"
 #include "drv_error.h"
+#include "fontfind.h"
 #include "iddoc.h"
 #include "certificate.h"
 #include "config.h"
@@ -626,6 +627,8 @@ static int render_page(struct ctl *c, const struct issued *is, int width,
 		       struct printer_page **page, struct printer_qr_info *info)
 {
 	char err[300];
+	if (fontfind(c->cfg, err, sizeof(err)))
+		return ctl_refusef(c, "display", "no_font", "%s", err);
 	const struct receipt_font font = {c->cfg->font, c->cfg->font_index};
 	int vb = certificate_render(TEMPLATE, &is->record, catalog_find(c->cat, is->src.product),
 				    is->cert.payload, &font, width, page, info, err, sizeof(err));

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "devices.h"
+#include "fontfind.h"
 #include "printq.h"
 #include "receipt.h"
 #include "store.h"
@@ -60,6 +61,8 @@ static int queue_page(struct ctl *c, const char *name, const struct receipt_var 
 {
 	char path[300], err[300], *tmpl = NULL;
 	struct printer_page *page = NULL;
+	if (fontfind(c->cfg, err, sizeof(err)))
+		return ctl_refusef(c, "display", "no_font", "%s", err);
 	const struct receipt_font font = {c->cfg->font, c->cfg->font_index};
 	snprintf(path, sizeof(path), "%s/receipts/%s.txt", VB_ASSETS_DIR, name);
 	int vb = receipt_load(path, &tmpl, err, sizeof(err));

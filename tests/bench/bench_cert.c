@@ -42,6 +42,7 @@
 #include "config.h"
 #include "escpos.h"
 #include "figures.h"
+#include "fontfind.h"
 #include "iddoc.h"
 #include "person.h"
 #include "pinyin.h"
@@ -157,6 +158,8 @@ int main(int argc, char **argv)
 				    sizeof(err))))
 		die("catalog", rc, err);
 	config_defaults(&cfg);
+	if (fontfind(&cfg, err, sizeof(err)))
+		die("fontfind", VB_EIO, err);
 	const struct receipt_font font = {cfg.font, cfg.font_index};
 	double t_load = figures_now_ms();
 	if ((rc = pinyin_default(&py, &why)))

@@ -2,8 +2,8 @@
  * kiosk_open: what the kiosk stands on, opened and closed in one place for
  * vaxbus-kiosk and for the kiosk benchmark (kiosk.h).
  *
- * In order: the configuration (read as vaxbusctl reads it), the vaccine
- * catalog, the data key, the database (made by `vaxbusctl init`), the
+ * In order: the configuration (read as vaxbusctl reads it), the fonts
+ * (fontfind.h), the vaccine catalog, the data key, the database (made by `vaxbusctl init`), the
  * window and its toolkit, the print worker, the sync thread, the spoken
  * prompts, and the devices — the reader and scanner threads, or the demo's
  * panel standing in for them — before welcome is shown. Closing stops the
@@ -14,6 +14,7 @@
 
 #include "catalog_file.h"
 #include "datakey.h"
+#include "fontfind.h"
 #include "kiosk.h"
 #include "kiosk_day.h"
 #include "kiosk_demo.h"
@@ -52,6 +53,10 @@ int kiosk_open(struct kiosk *k, const struct kiosk_options *o)
 	}
 	if (o->demo)
 		k->cfg.sim = 1; /* the demo's devices are simulated */
+	if (fontfind(&k->cfg, err, sizeof(err))) {
+		fprintf(stderr, "vaxbus-kiosk: %s\n", err);
+		return 1;
+	}
 	const char *catalog = getenv("VAXBUS_CATALOG");
 	if (!catalog || !*catalog)
 		catalog = VB_ASSETS_DIR "/vaccines/covid19-cn-2021.json";
@@ -72,10 +77,14 @@ int kiosk_open(struct kiosk *k, const struct kiosk_options *o)
 	}
 	if (store_meta_get(k->st, "utc_offset_min", off, sizeof(off)) == VB_OK)
 		k->utc_offset_min = atoi(off);
-	struct ui_options u = {o->w,	      o->h,
-			       o->fullscreen, 0,
-			       k->cfg.font,   k->cfg.font_index,
-			       NULL,	      VB_ASSETS_DIR "/strings"};
+	struct ui_options u = {o->w,
+			       o->h,
+			       o->fullscreen,
+			       0,
+			       k->cfg.font,
+			       k->cfg.font_index,
+			       k->cfg.fallback_font[0] ? k->cfg.fallback_font : NULL,
+			       VB_ASSETS_DIR "/strings"};
 	if (demo_mode(o, k) && !o->fullscreen)
 		u.width += KIOSK_DEMO_PANEL_W; /* the screens keep their size beside the panel */
 	if (ui_open(&u, &k->ui, err, sizeof(err))) {

@@ -20,6 +20,7 @@
 #include "catalog_file.h"
 #include "certificate.h"
 #include "config.h"
+#include "fontfind.h"
 #include "store_cert.h"
 
 #define DAY1 "2021-04-08"
@@ -391,7 +392,9 @@ static void test_render(void **state)
 	struct vb_reason why = {0};
 	struct config cfg;
 	int64_t now = repo_at(DAY2, 10, 0);
+	char why_font[300];
 	config_defaults(&cfg);
+	assert_int_equal(fontfind(&cfg, why_font, sizeof(why_font)), 0);
 	const struct receipt_font font = {cfg.font, cfg.font_index};
 	assert_int_equal(certificate_keys_init(st, w->key, NULL, 0, now, &s, &why), VB_OK);
 	static const enum cert_format fmts[] = {CERT_DCC, CERT_SHC};
