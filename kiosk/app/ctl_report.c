@@ -1,7 +1,9 @@
 /*
  * ctl_report: `report day` — the end-of-day report of a site: visits,
- * deferrals, doses by product and dose number, AEFIs, vials, wastage and
- * stock reconciliation; a zero report on a day without doses.
+ * deferrals, doses by product and dose number, AEFIs, vials, wastage,
+ * stock reconciliation and the platform reconciliation (the day's records
+ * captured, acknowledged, pending, failed); a zero report on a day
+ * without doses.
  */
 #include "ctl.h"
 #include "ctl_cmds.h"
@@ -34,15 +36,18 @@ static json_t *report_json(const struct report *r)
 			      (json_int_t)p->stock_received, "stock_end", (json_int_t)p->stock_end,
 			      "unaccounted", (json_int_t)p->unaccounted));
 	}
+	json_t *sync = json_pack("{s:I, s:I, s:I, s:I}", "captured", (json_int_t)r->sync_captured,
+				 "acknowledged", (json_int_t)r->sync_acknowledged, "pending",
+				 (json_int_t)r->sync_pending, "failed", (json_int_t)r->sync_failed);
 	json_t *deferrals = json_object();
 	for (size_t i = 0; i < r->n_defer; i++)
 		json_object_set_new(deferrals, r->defer[i].code, json_integer(r->defer[i].count));
-	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:o, s:i, s:i, s:i, s:i, s:b, s:o}",
+	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:o, s:i, s:i, s:i, s:i, s:b, s:o, s:o}",
 			 "site", r->site, "date", date, "registered", r->registered, "vaccinated",
 			 r->vaccinated, "deferred", r->deferred, "not_completed", r->not_completed,
 			 "deferrals", deferrals, "doses_total", r->doses_total, "aefi",
 			 r->aefi_total, "vials_opened", r->vials_opened, "wasted", r->wasted_total,
-			 "zero_report", r->zero_report, "products", products);
+			 "zero_report", r->zero_report, "products", products, "sync", sync);
 }
 
 int ctl_cmd_report_day(struct ctl *c, int argc, char **argv)

@@ -200,6 +200,15 @@ int report_build(const struct report_input *in, struct report *out, struct vb_re
 		r.aefi[sev]++;
 		r.aefi_total++;
 	}
+	const struct report_sync *y = &in->sync;
+	if (y->pending < 0 || y->in_flight < 0 || y->acked < 0 || y->failed < 0) {
+		vb_reason_set(why, "bad_sync", "an outbox count is negative");
+		return VB_EINVAL;
+	}
+	r.sync_acknowledged = y->acked;
+	r.sync_pending = y->pending + y->in_flight; /* in flight: not acknowledged yet */
+	r.sync_failed = y->failed;
+	r.sync_captured = r.sync_acknowledged + r.sync_pending + r.sync_failed;
 	for (size_t i = 0; i < r.n_products; i++) {
 		struct report_product *p = &r.products[i];
 		p->unaccounted =
@@ -401,6 +410,12 @@ static void text_body(const struct report *r, struct sink *s)
 	for (int k = 0; k < AEFI_SEVERITY_COUNT; k++)
 		put_count(s, 2, aefi_severity_name((enum aefi_severity)k), r->aefi[k]);
 	put_count(s, 2, "Total", r->aefi_total);
+
+	put(s, "\nPlatform (records of the day)\n");
+	put_count(s, 2, "Captured", r->sync_captured);
+	put_count(s, 2, "Acknowledged", r->sync_acknowledged);
+	put_count(s, 2, "Pending", r->sync_pending);
+	put_count(s, 2, "Failed", r->sync_failed);
 }
 
 /* One CSV field: quoted when it holds a comma, quote, CR or LF. */
@@ -473,6 +488,10 @@ static void csv_body(const struct report *r, struct sink *s)
 			r->aefi[k]);
 	csv_row(s, r, d, "aefi_total", NULL, 0, NULL, r->aefi_total);
 	csv_row(s, r, d, "zero_report", NULL, 0, NULL, r->zero_report);
+	csv_row(s, r, d, "sync_captured", NULL, 0, NULL, r->sync_captured);
+	csv_row(s, r, d, "sync_acknowledged", NULL, 0, NULL, r->sync_acknowledged);
+	csv_row(s, r, d, "sync_pending", NULL, 0, NULL, r->sync_pending);
+	csv_row(s, r, d, "sync_failed", NULL, 0, NULL, r->sync_failed);
 }
 
 /* Measures, then writes if it fits. */

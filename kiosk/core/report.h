@@ -10,7 +10,9 @@
  * of the day + received − given − wasted − at the end must be 0; anything
  * else is printed as "unaccounted" so a lost dose cannot pass unnoticed.
  * A day without a single dose is flagged as a zero report, which the
- * platform expects instead of silence.
+ * platform expects instead of silence. The platform reconciliation counts
+ * the records the bus captured that day for the platform (its outbox rows)
+ * by where they stand: acknowledged, still pending, or failed (refused).
  */
 #ifndef REPORT_H
 #define REPORT_H
@@ -66,6 +68,11 @@ struct report_stock {
 	int64_t end;	  /* at the end of the day */
 };
 
+/* The day's outbox rows by state (store_outbox.h); each >= 0. */
+struct report_sync {
+	int64_t pending, in_flight, acked, failed;
+};
+
 struct report_input {
 	const char *site; /* borrowed; shorter than REPORT_SITE_LEN; NULL = "" */
 	int32_t date;	  /* vbdate day number */
@@ -81,6 +88,7 @@ struct report_input {
 	size_t n_waste;
 	const struct report_stock *stock;
 	size_t n_stock;
+	struct report_sync sync;
 };
 
 struct report_product {
@@ -118,6 +126,8 @@ struct report {
 	int wasted_total;
 	int wasted_by_reason[STOCK_WASTE_REASON_COUNT];
 	int zero_report; /* 1 when no dose was given */
+	/* the platform reconciliation: captured = acknowledged + pending + failed */
+	int64_t sync_captured, sync_acknowledged, sync_pending, sync_failed;
 };
 
 /*
@@ -127,7 +137,8 @@ struct report {
  * for a malformed record (why "bad_site", "bad_product" (empty or
  * unterminated), "bad_state", "bad_defer_code" (too long), "bad_dose_number",
  * "bad_severity", "bad_waste" (negative doses or unknown reason),
- * "bad_stock" (a negative amount), each naming the record's index). *out
+ * "bad_stock" (a negative amount), each naming the record's index;
+ * "bad_sync" for a negative outbox count). *out
  * is written only on VB_OK. why may be NULL.
  */
 int report_build(const struct report_input *in, struct report *out, struct vb_reason *why);
@@ -162,7 +173,9 @@ int report_format_text(const struct report *r, char *out, size_t cap, size_t *ne
  *   wasted_reason       code = the wastage reason, for reasons with doses;
  *   aefi                code = severity (every grade, zeros included);
  *   aefi_total;
- *   zero_report         1 on a day without doses, else 0.
+ *   zero_report         1 on a day without doses, else 0;
+ *   sync_captured, sync_acknowledged, sync_pending, sync_failed
+ *                       the platform reconciliation.
  * Empty columns are empty fields.
  */
 int report_format_csv(const struct report *r, char *out, size_t cap, size_t *needed);

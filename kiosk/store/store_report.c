@@ -38,6 +38,10 @@ static const char SQL_STOCK[] =
     " coalesce(sum(CASE WHEN m.at < ?2 THEN m.doses END), 0) AS e"
     " FROM lot l JOIN stock_move m ON m.lot = l.lot"
     " GROUP BY l.lot HAVING s <> 0 OR r <> 0 OR e <> 0 ORDER BY l.product, l.lot";
+static const char SQL_SYNC[] =
+    "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'in_flight'), 0),"
+    " coalesce(sum(state = 'acked'), 0), coalesce(sum(state = 'failed'), 0)"
+    " FROM outbox WHERE created_at >= ?1 AND created_at < ?2";
 
 /* Returns p with room for element n (n used of *cap, size bytes each):
  * p itself, or a larger copy (p then freed). NULL when memory is short (p
@@ -265,6 +269,30 @@ out:
 	return rc;
 }
 
+static int gather_sync(struct store *st, int64_t from, int64_t to, struct store_report_data *d)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+	if ((rc = store_stmt(st, SQL_SYNC, &s)) || (rc = store_bind_int64(st, s, 1, from)) ||
+	    (rc = store_bind_int64(st, s, 2, to)))
+		goto out;
+	if ((rc = store_step(st, s)) != 1) {
+		rc = rc < 0 ? rc
+			    : store_err_set(st, VB_ESTORAGE, "the outbox count returned no row");
+		goto out;
+	}
+	d->in.sync = (struct report_sync){
+	    .pending = sqlite3_column_int64(s, 0),
+	    .in_flight = sqlite3_column_int64(s, 1),
+	    .acked = sqlite3_column_int64(s, 2),
+	    .failed = sqlite3_column_int64(s, 3),
+	};
+	rc = VB_OK;
+out:
+	store_stmt_reset(s);
+	return rc;
+}
+
 /* Runs one of the read transaction's static statements. */
 static int run(struct store *st, const char *sql)
 {
@@ -305,7 +333,7 @@ int store_report_gather(struct store *st, const char *site_id, int32_t day, int 
 	    (rc = gather_doses(st, site_id, day, &d)) ||
 	    (rc = gather_aefis(st, site_id, from, to, &d)) ||
 	    (rc = gather_vials(st, from, to, &d)) || (rc = gather_waste(st, from, to, &d)) ||
-	    (rc = gather_stock(st, from, to, &d)))
+	    (rc = gather_stock(st, from, to, &d)) || (rc = gather_sync(st, from, to, &d)))
 		goto out;
 	d.in.date = day;
 	d.in.visits = d.visits;

@@ -12,7 +12,9 @@
  *   waste   wastage records timed within the day, with their product;
  *   stock   per lot, from the ledger: doses before the day began,
  *           received during it, and at its end (lots with all three 0
- *           are left out).
+ *           are left out);
+ *   sync    the outbox rows made within the day, by state (the bus's,
+ *           every site's: the outbox names no site).
  * Visits, doses and AEFIs carry a site: with site_id non-NULL only that
  * site's are gathered; with NULL every site's (the bus's whole day).
  * Vials, wastage and stock belong to the bus, not a site: they always

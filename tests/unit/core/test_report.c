@@ -150,6 +150,7 @@ static void build_busy(struct report *r)
 	    .n_waste = ARRAY_LEN(busy_waste),
 	    .stock = busy_stock,
 	    .n_stock = ARRAY_LEN(busy_stock),
+	    .sync = {.pending = 3, .in_flight = 2, .acked = 9, .failed = 1},
 	};
 	assert_int_equal(report_build(&in, r, NULL), VB_OK);
 }
@@ -207,6 +208,11 @@ static void test_busy_counts(void **state)
 	assert_int_equal(r.wasted_by_reason[STOCK_WASTE_BROKEN], 3);
 	assert_int_equal(r.wasted_by_reason[STOCK_WASTE_OPEN_VIAL_EXPIRED], 1);
 	assert_false(r.zero_report);
+	/* the platform reconciliation: in flight is not acknowledged yet */
+	assert_int_equal(r.sync_captured, 15);
+	assert_int_equal(r.sync_acknowledged, 9);
+	assert_int_equal(r.sync_pending, 5);
+	assert_int_equal(r.sync_failed, 1);
 }
 
 static const char busy_text[] =
@@ -247,7 +253,13 @@ static const char busy_text[] =
     "  moderate                      0\n"
     "  severe                        1\n"
     "  serious                       0\n"
-    "  Total                         3\n";
+    "  Total                         3\n"
+    "\n"
+    "Platform (records of the day)\n"
+    "  Captured                     15\n"
+    "  Acknowledged                  9\n"
+    "  Pending                       5\n"
+    "  Failed                        1\n";
 
 static const char busy_csv[] =
     "site,date,record,product,dose_number,code,value\r\n"
@@ -284,7 +296,11 @@ static const char busy_csv[] =
     "\"Stop 4, Xiaohe\",2021-07-01,aefi,,,severe,1\r\n"
     "\"Stop 4, Xiaohe\",2021-07-01,aefi,,,serious,0\r\n"
     "\"Stop 4, Xiaohe\",2021-07-01,aefi_total,,,,3\r\n"
-    "\"Stop 4, Xiaohe\",2021-07-01,zero_report,,,,0\r\n";
+    "\"Stop 4, Xiaohe\",2021-07-01,zero_report,,,,0\r\n"
+    "\"Stop 4, Xiaohe\",2021-07-01,sync_captured,,,,15\r\n"
+    "\"Stop 4, Xiaohe\",2021-07-01,sync_acknowledged,,,,9\r\n"
+    "\"Stop 4, Xiaohe\",2021-07-01,sync_pending,,,,5\r\n"
+    "\"Stop 4, Xiaohe\",2021-07-01,sync_failed,,,,1\r\n";
 
 static void test_busy_text(void **state)
 {
@@ -415,6 +431,8 @@ static void test_limits_and_bad_records(void **state)
 	    {{.site = long_site}, VB_EINVAL, "bad_site"},
 	    {{.site = long_site + 1}, VB_OK, NULL},
 	    {{.aefis = bad_aefi, .n_aefis = 1}, VB_EINVAL, "bad_severity"},
+	    {{.sync = {.acked = -1}}, VB_EINVAL, "bad_sync"},
+	    {{.sync = {.in_flight = -1}}, VB_EINVAL, "bad_sync"},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct report r;

@@ -3,8 +3,9 @@
  * for one local day and counted by the core's report_build: visits by
  * outcome, doses by product, vials, wastage, AEFIs, a stock reconciliation
  * with nothing unaccounted, the local-day boundaries, the site filter and
- * the zero report. The audit chain still verifies after the mixed
- * sequence and holds no personal data. */
+ * the zero report, and the platform reconciliation from the day's outbox
+ * rows. The audit chain still verifies after the mixed sequence and holds
+ * no personal data. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "report.h"
 #include "store_aefi.h"
+#include "store_outbox.h"
 #include "store_report.h"
 #include "store_repo_test.h"
 
@@ -316,6 +318,52 @@ static void test_gather_arrays(void **state)
 	assert_memory_equal(&d, &before, sizeof(d));
 }
 
+/* The day's outbox rows by state: captured = acknowledged + pending +
+ * failed, in flight counting as pending; rows of other days left out. */
+static void test_sync_reconciliation(void **state)
+{
+	struct bus *b = *state;
+	struct store *st = b->f->st;
+	struct report r;
+	struct store_outbox_row rows[64];
+	size_t n = 0;
+	const int64_t from = repo_at(DAY1, 0, 0), to = repo_at(DAY2, 0, 0);
+	run_day(b);
+	const int64_t day1 = repo_count(st,
+					"SELECT count(*) FROM outbox WHERE created_at >= %lld"
+					" AND created_at < %lld",
+					(long long)from, (long long)to);
+	assert_true(day1 >= 3);
+	build(st, REPO_SITE, DAY1, &r);
+	assert_int_equal(r.sync_captured, day1);
+	assert_int_equal(r.sync_pending, day1);
+	assert_int_equal(r.sync_acknowledged, 0);
+	assert_int_equal(r.sync_failed, 0);
+
+	/* The link: DAY1's first row acknowledged, its second refused, its
+	 * others left in flight; every other day's row acknowledged. */
+	const int64_t now = repo_at(DAY3, 12, 0);
+	assert_int_equal(store_outbox_claim(st, 64, now, rows, &n), VB_OK);
+	assert_true(n < 64);
+	int64_t seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		int in_day = rows[i].created_at >= from && rows[i].created_at < to;
+		if (in_day && seen == 1)
+			assert_int_equal(store_outbox_fail(st, rows[i].id, "HTTP 422", now), VB_OK);
+		else if (!in_day || seen == 0)
+			assert_int_equal(store_outbox_ack(st, rows[i].id, NULL, now), VB_OK);
+		seen += in_day;
+	}
+	assert_int_equal(seen, day1);
+	build(st, REPO_SITE, DAY1, &r);
+	assert_int_equal(r.sync_captured, day1);
+	assert_int_equal(r.sync_acknowledged, 1);
+	assert_int_equal(r.sync_failed, 1);
+	assert_int_equal(r.sync_pending, day1 - 2);
+	build(st, REPO_SITE, DAY3, &r);
+	assert_int_equal(r.sync_captured, 0);
+}
+
 static void test_empty_database(void **state)
 {
 	(void)state;
@@ -334,6 +382,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_day, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gather_arrays, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sync_reconciliation, setup, teardown),
 	    cmocka_unit_test(test_empty_database),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
