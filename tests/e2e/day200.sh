@@ -219,6 +219,7 @@ kill -9 "$kiosk_pid" 2>/dev/null || true
 wait "$kiosk_pid" 2>/dev/null || true
 kiosk_pid=""
 check "[ $seen -ge $kill_at ]" # the kiosk was still running at resident 104's visit
+[ "$seen" -ge "$kill_at" ] || tail -5 "$logs/kiosk1.err"
 echo "first kiosk: killed at $seen visits after $((SECONDS - t0)) s;" \
 	"$(q "SELECT count(*) FROM print_job WHERE state = 'pending'") print job(s) pending," \
 	"$(find "$printer" -name 'receipt-*.bin' | wc -l) receipts"
