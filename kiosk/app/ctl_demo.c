@@ -20,6 +20,7 @@
 #include "store.h"
 #include "store_meta.h"
 #include "store_person.h"
+#include "store_staff.h"
 #include "store_visit.h"
 #include "vbdate.h"
 #include "wallclock.h"
@@ -47,11 +48,9 @@ struct demo_step {
 #define DAY0	"2021-04-08T09:00:00+08:00"
 #define T(hhmm) "2021-06-01T" hhmm ":00+08:00"
 
-/* The kiosk demo's staff: nurse-li, PIN 2468, as kiosk_staff_check_meta
- * reads it ("STAFFID:SALTHEX:HASHHEX", SHA-256 of salt and PIN). */
-#define DEMO_STAFF_PIN                                                                             \
-	"nurse-li:a1b2c3d4e5f60718:"                                                               \
-	"c1a38f11a4a40a36fbc19845b00f19249b2224d4d3ebe28f325fa19173cc8147"
+/* The kiosk demo's staff: nurse-li, PIN 2468 (store_staff.h). */
+#define DEMO_STAFF     "nurse-li"
+#define DEMO_STAFF_PIN "2468"
 
 static const struct demo_step kiosk_steps[] = {
     {"1 June, 08:30: the bus parks; its lots go in the fridges.",
@@ -354,13 +353,21 @@ static int run_steps(struct ctl *c, const struct demo_step *list, size_t count,
 	return CTL_OK;
 }
 
-/* The staff PIN of the kiosk's demo, in the database's meta. */
+/* The kiosk demo's nurse and her PIN, added as `vaxbusctl staff add`
+ * would (by "demo" in the audit log). */
 static int set_staff_pin(struct ctl *c)
 {
 	struct store *st;
-	int vb = store_open(c->db_path, &st, NULL);
-	if (!vb) {
-		vb = store_meta_set(st, "kiosk_staff_pin", DEMO_STAFF_PIN);
+	char hash[STORE_STAFF_HASH_MAX];
+	int vb = store_staff_hash(DEMO_STAFF_PIN, hash);
+	if (!vb && !(vb = store_open(c->db_path, &st, NULL))) {
+		vb = store_begin(st);
+		if (!vb)
+			vb = store_staff_add(st, DEMO_STAFF, "nurse", hash, "demo", c->now);
+		if (!vb)
+			vb = store_commit(st);
+		if (vb)
+			store_rollback(st);
 		store_close(st);
 	}
 	return vb ? ctl_storage(c, vb) : CTL_OK;

@@ -422,6 +422,29 @@ static const char step7_sql[] =
     "  AND nation IS NOT NULL AND address IS NOT NULL AND phone IS NOT NULL))"
     ") STRICT;";
 
+/*
+ * Step 8: the staff who sign in on the kiosk (store_staff.h): an id (no
+ * name: nothing personal), a role, the PIN's Argon2id hash
+ * (crypto_pwhash_str) and the wrong-PIN lockout — wrong PINs since the
+ * last sign-in, lockouts in a row, locked until (UTC seconds) — kept here
+ * so that a restart does not clear it. The old single PIN in meta
+ * kiosk_staff_pin (a salted SHA-256) cannot become an Argon2id hash: it is
+ * dropped, and staff are added with `vaxbusctl staff add`.
+ */
+static const char step8_sql[] =
+    "CREATE TABLE staff ("
+    " id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 63),"
+    " role TEXT NOT NULL CHECK (role IN ('nurse', 'doctor', 'admin')),"
+    " pin_hash TEXT NOT NULL CHECK (substr(pin_hash, 1, 10) = '$argon2id$'),"
+    " active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    " wrong INTEGER NOT NULL DEFAULT 0 CHECK (wrong >= 0),"
+    " lockouts INTEGER NOT NULL DEFAULT 0 CHECK (lockouts >= 0),"
+    " locked_until INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    "DELETE FROM meta WHERE key = 'kiosk_staff_pin';";
+
 const struct store_migration store_migrations[] = {
     {1, "meta, outbox, audit", step1_sql, store_meta_bootstrap},
     {2, "domain tables", step2_sql, NULL},
@@ -430,6 +453,7 @@ const struct store_migration store_migrations[] = {
     {5, "platform histories of expected residents", step5_sql, NULL},
     {6, "informed consents", step6_sql, NULL},
     {7, "personal fields sealed", step7_sql, store_person_seal_migrate},
+    {8, "staff and their PIN hashes", step8_sql, NULL},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

@@ -24,5 +24,5 @@ zhou=$("$ctl" --db "$db" --json person add --id-type cn-resident --id 1101011962
 	--name 周建国 --sex 1 --birth 19620202 | jq -r .person.id)
 c vaccinate --person "$zhou" --code 01069700000000171722040110202104B07 --staff nurse-li \
 	--body-site left-deltoid --assessed
-sqlite3 "$db" "INSERT INTO meta VALUES ('kiosk_staff_pin', 'nurse-li:a1b2c3d4e5f60718:c1a38f11a4a40a36fbc19845b00f19249b2224d4d3ebe28f325fa19173cc8147')" # staff PIN 2468
+printf '2468\n' | c staff add --id nurse-li --role nurse
 export VAXBUS_NOW=2021-06-01T09:00:00+08:00

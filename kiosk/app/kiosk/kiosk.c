@@ -70,6 +70,7 @@ void kiosk_idle(struct kiosk *k)
 {
 	if (k->screen->idle_s && k->screen != &kiosk_welcome &&
 	    kiosk_clock_ms(k) - k->last_input_ms >= (int64_t)k->screen->idle_s * 1000) {
+		kiosk_staff_sign_out(k, 1);
 		kiosk_forget(k);
 		kiosk_go(k, &kiosk_welcome);
 	}

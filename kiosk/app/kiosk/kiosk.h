@@ -15,7 +15,8 @@
  * resident screen the kiosk goes back to welcome and wipes the resident's
  * data from memory.
  *
- * Staff (kiosk_staff.c) sign in from welcome's footer with a PIN; their
+ * Staff (kiosk_staff.c) sign in from welcome's footer: their id picked
+ * from a list (skipped when there is one), then their PIN; their
  * screens (pin, queue, vcard) are "resident" screens too, so the same
  * inactivity return locks them. Calling the next ticket opens its
  * vaccination card (kiosk_vcard.c), where the box scan and the body site
@@ -88,20 +89,18 @@ struct kiosk_resident {
 	char relationship[24];		 /* the family member to the proxy */
 };
 
-/* Staff sign-in and the queue (kiosk_staff.c); kept out of res, so a
- * lockout outlives the return to welcome. */
-#define KIOSK_STAFF_ID_MAX   64
-#define KIOSK_PIN_MAX	     8
-#define KIOSK_PIN_MIN	     4
-#define KIOSK_PIN_TRIES	     3		 /* wrong PINs before the lockout */
-#define KIOSK_PIN_LOCKOUT_MS (30 * 1000) /* kiosk clock */
+/* Staff sign-in and the queue (kiosk_staff.c); kept out of res. The
+ * wrong PINs and lockouts are kept in the database (store_staff.h). */
+#define KIOSK_STAFF_ID_MAX 64
+#define KIOSK_PIN_MAX	   8
+#define KIOSK_PIN_MIN	   4
 struct kiosk_staff {
-	char pin[KIOSK_PIN_MAX + 1]; /* typed so far, wiped after each try */
-	char id[KIOSK_STAFF_ID_MAX]; /* signed in; "" none */
-	int wrong;		     /* wrong PINs in a row */
-	int64_t locked_until_ms;     /* kiosk_clock_ms; 0 none */
-	char error[48];		     /* string key of the message shown, "" none */
-	char serving[8];	     /* the ticket last called, "" none */
+	char pin[KIOSK_PIN_MAX + 1];  /* typed so far, wiped after each try */
+	char who[KIOSK_STAFF_ID_MAX]; /* picked on the staff list: the PIN is theirs */
+	char id[KIOSK_STAFF_ID_MAX];  /* signed in; "" none */
+	int64_t locked_until;	      /* who's lock, UTC seconds; 0 none */
+	char error[48];		      /* string key of the message shown, "" none */
+	char serving[8];	      /* the ticket last called, "" none */
 };
 
 struct kiosk_print;
@@ -152,10 +151,6 @@ struct kiosk {
 	 * frees it, and every way back to welcome passes there. */
 	struct ui_sigpad sig;
 	struct kiosk_staff staff;
-	/* Checks a staff PIN: 0 with the staff id in staff_id (cap bytes), 1
-	 * when the PIN is wrong, -1 when it cannot be checked (no PIN set,
-	 * storage error). NULL: kiosk_staff_check_meta. */
-	int (*staff_check)(struct kiosk *k, const char *pin, char *staff_id, size_t cap);
 	/* The reader and scanner threads (kiosk_devices.h); NULL none. */
 	struct kiosk_dev_threads *dev_threads;
 	enum kiosk_reader reader;
@@ -173,7 +168,7 @@ struct kiosk {
 /* Screens. */
 extern const struct kiosk_screen kiosk_welcome, kiosk_identify, kiosk_confirm, kiosk_decision,
     kiosk_screening, kiosk_doctor, kiosk_deferred, kiosk_consent, kiosk_ticket, kiosk_pin,
-    kiosk_queue, kiosk_vcard, kiosk_day, kiosk_devices;
+    kiosk_queue, kiosk_vcard, kiosk_day, kiosk_devices, kiosk_staff_list;
 extern const struct kiosk_screen kiosk_observe; /* the observation board (kiosk_observe.c) */
 /* The board's clock (kiosk_observe.c): marks the frame dirty when a
  * minute it shows has changed. kiosk_idle calls it on the board. */
@@ -187,9 +182,12 @@ extern const struct kiosk_screen kiosk_doc_type, kiosk_doc_number, kiosk_doc_nam
 /* Shows the vaccination card of visit v, just called (kiosk_vcard.c). */
 void kiosk_vcard_open(struct kiosk *k, const struct store_visit *v);
 
-/* The staff PIN in database meta "kiosk_staff_pin", as
- * "STAFFID:SALTHEX:HASHHEX" with HASH = SHA-256(SALT || PIN). */
-int kiosk_staff_check_meta(struct kiosk *k, const char *pin, char *staff_id, size_t cap);
+/* Welcome's staff button: the PIN pad of the only active staff member, or
+ * the list of them to tap one (kiosk_staff.c). */
+void kiosk_staff_open(struct kiosk *k);
+/* Signs the signed-in staff member out, if any, with the audit row
+ * "staff.sign_out" (idle: the screen locked itself). */
+void kiosk_staff_sign_out(struct kiosk *k, int idle);
 /* "Now serving A001" centred in r (welcome): the highest ticket of today
  * among the visits called or further on (vaccinated, observing, released,
  * AEFI); nothing when there is none or it cannot be read. */

@@ -102,9 +102,10 @@ int kiosk_common_tap(struct kiosk *k, const char *id)
 /* ---- welcome ---- */
 
 /* Every way back to welcome passes here: the resident's data and the
- * signature's points are wiped. */
+ * signature's points are wiped, and the staff member is signed out. */
 static void welcome_enter(struct kiosk *k)
 {
+	kiosk_staff_sign_out(k, 0);
 	kiosk_forget(k);
 	kiosk_signature_wipe(k);
 }
@@ -114,7 +115,7 @@ static void welcome_tap(struct kiosk *k, const char *id)
 	if (strcmp(id, "welcome.start") == 0)
 		kiosk_go(k, &kiosk_identify);
 	else if (strcmp(id, "welcome.staff") == 0)
-		kiosk_go(k, &kiosk_pin);
+		kiosk_staff_open(k);
 	else
 		kiosk_common_tap(k, id);
 }

@@ -2,115 +2,177 @@
  * kiosk_staff: the staff's side of the kiosk — sign-in with a PIN and the
  * day's queue.
  *
- *   welcome --staff--> pin --right PIN--> queue --call--> vcard (next ticket)
- *                                            --observation--> observe
- *                                            --today--> day (kiosk_day.c)
- *                                            --devices--> devices (kiosk_status.c)
- *                                            --lock--> welcome
+ *   welcome --staff--> staff list --tap an id--> pin --right PIN--> queue
+ *   (the list is skipped when one staff member is active)
+ *   queue --call--> vcard (next ticket)
+ *         --observation--> observe
+ *         --today--> day (kiosk_day.c)
+ *         --devices--> devices (kiosk_status.c)
+ *         --lock--> welcome
  *
- * The PIN is checked by k->staff_check (kiosk_staff_check_meta unless the
- * app sets another): three wrong PINs in a row lock the pad for
- * KIOSK_PIN_LOCKOUT_MS on the kiosk's clock. The queue lists today's
- * queued visits by ticket with only the name's first character and the
- * age; "call" moves the first one on (VISIT_EV_CALL, the staff id as the
- * actor), as vaxbusctl's visit commands would, and shows their
- * vaccination card (kiosk_vcard.c). Welcome shows the ticket
- * being served, read from the day's visits (kiosk_serving_draw).
+ * The pad takes the PIN of the staff member picked, since an Argon2id hash
+ * cannot be looked up by PIN (trying every active staff member's hash
+ * would take 0.3 s each) and a list of ids to tap is quicker with gloves
+ * than typing an id. The PIN is checked by store_staff_sign_in, which
+ * keeps the wrong PINs and lockouts in the database (store_staff.h): five
+ * wrong PINs lock that id for 30 s, then longer, also across a restart;
+ * sign-ins, wrong PINs, lockouts and sign-outs are audit rows. The lock is
+ * read on the wall clock moved on by the scripts' waits, as the kiosk's
+ * clock is (kiosk_clock_ms).
+ *
+ * The queue lists today's queued visits by ticket with only the name's
+ * first character and the age; "call" moves the first one on
+ * (VISIT_EV_CALL, the staff id as the actor), as vaxbusctl's visit
+ * commands would, and shows their vaccination card (kiosk_vcard.c).
+ * Welcome shows the ticket being served, read from the day's visits
+ * (kiosk_serving_draw).
  */
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kiosk.h"
 #include "store.h"
-#include "store_meta.h"
 #include "store_person.h"
+#include "store_staff.h"
 #include "vbdate.h"
 
 #define QUEUE_SHOWN  64	 /* visits listed on the queue screen */
 #define SERVING_SCAN 999 /* visits of one state read for "now serving" */
+#define LIST_SHOWN   12	 /* staff ids on the list, three a row */
 
-/* Hex text to bytes: the byte count, or -1. */
-static int unhex(const char *hex, size_t len, unsigned char *out, size_t cap)
+/* The wall clock as the lockout reads it (see above). */
+static int64_t staff_now(struct kiosk *k)
 {
-	if (len % 2 || len / 2 > cap)
-		return -1;
-	for (size_t i = 0; i < len / 2; i++) {
-		unsigned v;
-		char two[3] = {hex[2 * i], hex[2 * i + 1], '\0'};
-		if (strspn(two, "0123456789abcdefABCDEF") != 2 || sscanf(two, "%2x", &v) != 1)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	return (int)(len / 2);
-}
-
-int kiosk_staff_check_meta(struct kiosk *k, const char *pin, char *staff_id, size_t cap)
-{
-	char rec[STORE_META_VALUE_MAX + 1];
-	unsigned char salt[64], want[32], got[EVP_MAX_MD_SIZE], buf[64 + KIOSK_PIN_MAX];
-	unsigned got_len = 0;
-	if (store_meta_get(k->st, "kiosk_staff_pin", rec, sizeof(rec)) != VB_OK)
-		return -1;
-	char *c1 = strchr(rec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	if (!c2 || c1 == rec || (size_t)(c1 - rec) >= cap)
-		return -1;
-	int salt_len = unhex(c1 + 1, (size_t)(c2 - c1 - 1), salt, sizeof(salt));
-	size_t pin_len = strlen(pin);
-	if (salt_len <= 0 || unhex(c2 + 1, strlen(c2 + 1), want, sizeof(want)) != 32 ||
-	    pin_len > KIOSK_PIN_MAX)
-		return -1;
-	memcpy(buf, salt, (size_t)salt_len);
-	memcpy(buf + salt_len, pin, pin_len);
-	int rc = EVP_Digest(buf, (size_t)salt_len + pin_len, got, &got_len, EVP_sha256(), NULL);
-	OPENSSL_cleanse(buf, sizeof(buf));
-	if (rc != 1 || got_len != 32)
-		return -1;
-	if (CRYPTO_memcmp(got, want, 32) != 0)
-		return 1;
-	snprintf(staff_id, cap, "%.*s", (int)(c1 - rec), rec);
-	return 0;
+	return k->now() + k->clock_skew_ms / 1000;
 }
 
 static int locked(struct kiosk *k)
 {
-	return k->staff.locked_until_ms && kiosk_clock_ms(k) < k->staff.locked_until_ms;
+	return k->staff.locked_until && staff_now(k) < k->staff.locked_until;
 }
 
-/* ---- pin: the staff PIN on a keypad, shown as dots ---- */
+void kiosk_staff_sign_out(struct kiosk *k, int idle)
+{
+	if (!k->staff.id[0])
+		return;
+	if (store_staff_sign_out(k->st, k->staff.id, idle, k->now()))
+		fprintf(stderr, "vaxbus-kiosk: the sign-out was not recorded: %s\n",
+			store_errmsg(k->st));
+	k->staff.id[0] = '\0';
+}
+
+/* ---- staff list: the active staff's ids to tap ---- */
+
+struct staff_ids {
+	char id[LIST_SHOWN][KIOSK_STAFF_ID_MAX];
+	size_t n;
+};
+
+static int add_id(void *ctx, const struct store_staff *s)
+{
+	struct staff_ids *l = ctx;
+	if (l->n < LIST_SHOWN)
+		snprintf(l->id[l->n++], KIOSK_STAFF_ID_MAX, "%s", s->id);
+	return 0;
+}
+
+/* The first LIST_SHOWN active staff ids; -1 when they cannot be read. */
+static int list_ids(struct kiosk *k, struct staff_ids *l)
+{
+	l->n = 0;
+	return store_staff_each(k->st, 1, add_id, l) ? -1 : 0;
+}
+
+static void pick(struct kiosk *k, const char *id)
+{
+	snprintf(k->staff.who, sizeof(k->staff.who), "%s", id);
+	kiosk_go(k, &kiosk_pin);
+}
+
+void kiosk_staff_open(struct kiosk *k)
+{
+	struct staff_ids l;
+	if (list_ids(k, &l) == 0 && l.n == 1)
+		pick(k, l.id[0]);
+	else
+		kiosk_go(k, &kiosk_staff_list);
+}
+
+static void list_tap(struct kiosk *k, const char *id)
+{
+	struct staff_ids l;
+	char *end;
+	if (strncmp(id, "pick.", 5) == 0 && list_ids(k, &l) == 0) {
+		unsigned long i = strtoul(id + 5, &end, 10);
+		if (!*end && i < l.n)
+			pick(k, l.id[i]);
+	} else {
+		kiosk_common_tap(k, id);
+	}
+}
+
+static void list_draw(struct kiosk *k)
+{
+	struct ui_rect b = kiosk_body(k);
+	struct staff_ids l;
+	int rc = list_ids(k, &l);
+	int y = ui_text(k->ui, b, ui_str(k->ui, "staff.title"), UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT);
+	int gap = ui_mm(k->ui, 3, 0), bh = ui_mm(k->ui, 14, 1);
+	struct ui_rect row = {b.x, b.y + y + gap, b.w, bh};
+	if (rc || l.n == 0)
+		ui_text(k->ui, row, ui_str(k->ui, rc ? "common.storage_error" : "staff.none"),
+			UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		char bid[32];
+		snprintf(bid, sizeof(bid), "pick.%zu", i);
+		if (i && i % 3 == 0)
+			row.y += bh + gap;
+		ui_button(k->ui, bid, ui_col(row, 3, (int)(i % 3), gap), l.id[i], UI_BTN_SECONDARY);
+	}
+	kiosk_footer(k, "back");
+}
+
+const struct kiosk_screen kiosk_staff_list = {"staff", KIOSK_IDLE_STAFF_S, NULL, list_tap,
+					      list_draw};
+
+/* ---- pin: the staff member's PIN on a keypad, shown as dots ---- */
 
 static void pin_enter(struct kiosk *k)
 {
-	OPENSSL_cleanse(k->staff.pin, sizeof(k->staff.pin));
+	struct store_staff s;
+	sodium_memzero(k->staff.pin, sizeof(k->staff.pin));
 	k->staff.id[0] = '\0';
 	k->staff.error[0] = '\0';
+	k->staff.locked_until = 0;
+	if (store_staff_get(k->st, k->staff.who, &s) == VB_OK && s.locked_until > staff_now(k)) {
+		k->staff.locked_until = s.locked_until;
+		snprintf(k->staff.error, sizeof(k->staff.error), "pin.locked");
+	}
 }
 
 static void pin_try(struct kiosk *k)
 {
-	char id[KIOSK_STAFF_ID_MAX];
-	int (*check)(struct kiosk *, const char *, char *, size_t) =
-	    k->staff_check ? k->staff_check : kiosk_staff_check_meta;
-	int rc = check(k, k->staff.pin, id, sizeof(id));
-	OPENSSL_cleanse(k->staff.pin, sizeof(k->staff.pin));
-	if (rc < 0) {
-		snprintf(k->staff.error, sizeof(k->staff.error), "pin.unavailable");
-	} else if (rc > 0) {
-		if (++k->staff.wrong >= KIOSK_PIN_TRIES) {
-			k->staff.wrong = 0;
-			k->staff.locked_until_ms = kiosk_clock_ms(k) + KIOSK_PIN_LOCKOUT_MS;
-			snprintf(k->staff.error, sizeof(k->staff.error), "pin.locked");
-		} else {
-			snprintf(k->staff.error, sizeof(k->staff.error), "pin.wrong");
-		}
-	} else {
-		k->staff.wrong = 0;
-		k->staff.locked_until_ms = 0;
-		snprintf(k->staff.id, sizeof(k->staff.id), "%s", id);
+	struct store_staff_try t;
+	int rc = store_staff_sign_in(k->st, k->staff.who, k->staff.pin, "kiosk", staff_now(k), &t);
+	sodium_memzero(k->staff.pin, sizeof(k->staff.pin));
+	k->last_input_ms = kiosk_clock_ms(k); /* the check's 0.3 s or more is not idleness */
+	const char *msg = "common.storage_error";
+	if (!rc && t.result == STORE_STAFF_OK) {
+		snprintf(k->staff.id, sizeof(k->staff.id), "%s", k->staff.who);
 		kiosk_go(k, &kiosk_queue);
+		return;
 	}
+	if (!rc && t.result == STORE_STAFF_WRONG)
+		msg = "pin.wrong";
+	else if (!rc && t.result == STORE_STAFF_DISABLED)
+		msg = "pin.unavailable";
+	else if (!rc) {
+		k->staff.locked_until = t.locked_until;
+		msg = "pin.locked";
+	}
+	snprintf(k->staff.error, sizeof(k->staff.error), "%s", msg);
 }
 
 static void pin_tap(struct kiosk *k, const char *id)
@@ -128,9 +190,26 @@ static void pin_tap(struct kiosk *k, const char *id)
 		}
 	} else if (strcmp(id, "pin.ok") == 0 && !locked(k)) {
 		pin_try(k);
+	} else if (strcmp(id, "back") == 0) { /* to the list, if there was one */
+		struct staff_ids l;
+		kiosk_go(k, list_ids(k, &l) == 0 && l.n > 1 ? &kiosk_staff_list : &kiosk_welcome);
 	} else {
 		kiosk_common_tap(k, id);
 	}
+}
+
+/* The message under the title: the lock's end as the bus's local time. */
+static void pin_message(struct kiosk *k, struct ui_rect r, int is_locked)
+{
+	char line[200], until[12];
+	if (!k->staff.error[0] || (!is_locked && strcmp(k->staff.error, "pin.locked") == 0))
+		return;
+	int64_t t = ((k->staff.locked_until + k->utc_offset_min * 60) % 86400 + 86400) % 86400;
+	snprintf(until, sizeof(until), "%02d:%02d:%02d", (int)(t / 3600), (int)(t / 60 % 60),
+		 (int)(t % 60));
+	const char *names[] = {"until"}, *values[] = {until};
+	kiosk_fill(line, sizeof(line), ui_str(k->ui, k->staff.error), names, values, 1);
+	ui_text(k->ui, r, line, UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
 }
 
 static void pin_draw(struct kiosk *k)
@@ -140,7 +219,12 @@ static void pin_draw(struct kiosk *k)
 	struct ui_rect right = ui_col(b, 2, 1, ui_mm(k->ui, 6, 0));
 	size_t n = strlen(k->staff.pin);
 	int is_locked = locked(k);
-	ui_text(k->ui, left, ui_str(k->ui, "pin.title"), UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT);
+	char who[160];
+	const char *names[] = {"id"}, *values[] = {k->staff.who};
+	int y = ui_text(k->ui, left, ui_str(k->ui, "pin.title"), UI_SIZE_TITLE, UI_LEFT, UI_C_TEXT);
+	kiosk_fill(who, sizeof(who), ui_str(k->ui, "pin.who"), names, values, 1);
+	struct ui_rect who_r = {left.x, left.y + y + ui_mm(k->ui, 3, 0), left.w, left.h / 4};
+	ui_text(k->ui, who_r, who, UI_SIZE_BODY, UI_LEFT, UI_C_TEXT);
 
 	/* One dot per digit typed, then the keypad. */
 	char dots[KIOSK_PIN_MAX * 4 + 1] = "";
@@ -162,10 +246,8 @@ static void pin_draw(struct kiosk *k)
 		ui_button(k->ui, "pin.ok", ok, ui_str(k->ui, "pin.ok"), UI_BTN_PRIMARY);
 	else
 		ui_button_off(k->ui, "pin.ok", ok, ui_str(k->ui, "pin.ok"));
-	if (k->staff.error[0] && (is_locked || strcmp(k->staff.error, "pin.locked") != 0)) {
-		struct ui_rect err = {left.x, left.y + left.h / 3, left.w, left.h / 3};
-		ui_text(k->ui, err, ui_str(k->ui, k->staff.error), UI_SIZE_BODY, UI_LEFT, UI_C_BAD);
-	}
+	pin_message(k, (struct ui_rect){left.x, left.y + left.h / 2, left.w, left.h / 3},
+		    is_locked);
 	kiosk_footer(k, "back");
 }
 
@@ -218,7 +300,7 @@ static void queue_tap(struct kiosk *k, const char *id)
 	} else if (strcmp(id, "queue.devices") == 0) {
 		kiosk_go(k, &kiosk_devices);
 	} else if (strcmp(id, "queue.lock") == 0) {
-		k->staff.id[0] = '\0';
+		kiosk_staff_sign_out(k, 0);
 		kiosk_go(k, &kiosk_welcome);
 	} else {
 		kiosk_common_tap(k, id);
