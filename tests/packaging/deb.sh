@@ -9,7 +9,8 @@
 # /var/lib/vaxbus/vaxbus.db with the installed assets (the binaries do
 # not point into the source tree); the udev rules give the group and not
 # the world; systemd-analyze verify passes on the installed unit. Then
-# apt purges it: programs and configuration go, the database stays.
+# apt purges it: programs and configuration go, the database and its data
+# key stay.
 #   tests/packaging/deb.sh [BUILD-DIR]   (default build-deb; from the source root)
 set -eu
 build=${1:-build-deb}
@@ -42,11 +43,16 @@ grep -v 'root privileges' "$build/lintian.txt" | sed 's/^/  lintian: /'
 ok "lintian: no errors"
 
 had_user=$(getent passwd vaxbus || true)
+had_key=$(ls /etc/vaxbus/data.key 2>/dev/null || true)
 # Leave the machine as it was: the package, its data and, when this test
 # made them, the user and group (a purge keeps both, by design).
 cleanup() {
 	apt-get purge -y vaxbus >/dev/null 2>&1 || true
 	rm -rf /var/lib/vaxbus
+	if [ -z "$had_key" ]; then
+		rm -f /etc/vaxbus/data.key
+		rmdir /etc/vaxbus 2>/dev/null || true
+	fi
 	if [ -z "$had_user" ]; then
 		userdel vaxbus 2>/dev/null || true
 		groupdel vaxbus 2>/dev/null || true
@@ -78,6 +84,11 @@ runuser -u vaxbus -- cat $conf >/dev/null || die "vaxbus cannot read $conf"
 if runuser -u nobody -- cat $conf >/dev/null 2>&1; then die "nobody can read $conf"; fi
 cmp -s $conf "$src/packaging/vaxbus.conf" || die "$conf is not packaging/vaxbus.conf"
 ok "$conf: conffile, 640 root:vaxbus, readable by vaxbus only"
+key=/etc/vaxbus/data.key
+[ "$(mode $key)" = "440 root:vaxbus" ] || die "$key: $(mode $key)"
+[ "$(stat -c %s $key)" = 32 ] || die "$key is not 32 bytes"
+if runuser -u nobody -- cat $key >/dev/null 2>&1; then die "nobody can read $key"; fi
+ok "$key: 32 bytes, 440 root:vaxbus"
 
 # As the kiosk's user: a database for the bus, and a lot checked against
 # the installed vaccine catalog, from a directory the user cannot write.
@@ -110,5 +121,6 @@ for f in /usr/bin/vaxbusctl /usr/bin/vaxbus-kiosk $conf /lib/systemd/system/vaxb
 done
 [ -f $db ] || die "purge deleted the database"
 id vaxbus >/dev/null || die "purge deleted the user that owns the database"
-ok "purged: programs and configuration gone, the database and its user kept"
+[ -f $key ] || die "purge deleted the data key the database is sealed under"
+ok "purged: programs and configuration gone, the database, its key and its user kept"
 echo "packaging: $passed passed, 0 failed"

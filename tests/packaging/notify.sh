@@ -17,7 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 printf '[devices]\nmode = sim\n[sim]\nprinter = %s/printer\n' "$dir" >"$dir/vaxbus.conf"
-export SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software VAXBUS_CONF="$dir/vaxbus.conf"
+export SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software VAXBUS_CONF="$dir/vaxbus.conf" \
+	VAXBUS_DATA_KEY="$dir/data.key"
 "$ctl" --db "$dir/bus.db" init --bus BUS-07 --site XIANG-01 >/dev/null
 
 # Each datagram on a line of its own (sd_notify sends one per call).
