@@ -29,13 +29,20 @@ static void write_file(const char *name, const char *text, char *path, size_t ca
 	assert_int_equal(fclose(f), 0);
 }
 
-/* A configuration on simulated devices reading these files. */
-static void sim_config(struct config *c, const char *cards, const char *scans)
+/* Starts the device threads on simulated devices reading these files;
+ * NULL is a file that does not exist (no such device). */
+static struct kiosk_dev_threads *start_sim(const char *cards, const char *scans)
 {
-	config_defaults(c);
-	c->sim = 1;
-	snprintf(c->sim_cards, sizeof(c->sim_cards), "%s", cards);
-	snprintf(c->sim_scans, sizeof(c->sim_scans), "%s", scans);
+	char none[128];
+	struct config c;
+	snprintf(none, sizeof(none), "%s/none.txt", dir);
+	config_defaults(&c);
+	c.sim = 1;
+	snprintf(c.sim_cards, sizeof(c.sim_cards), "%s", cards ? cards : none);
+	snprintf(c.sim_scans, sizeof(c.sim_scans), "%s", scans ? scans : none);
+	struct kiosk_dev_threads *d = NULL;
+	assert_int_equal(kiosk_devices_start(&c, NULL, NULL, &d), 0);
+	return d;
 }
 
 /* Waits up to ms for the next device event of kind; counts in seen[] every
@@ -72,13 +79,9 @@ static const char card_text[] = "name=王秀英\nsex=2\nnation=01\nbirth=1945030
 static void test_card_once(void **state)
 {
 	(void)state;
-	char cards[128], none[128];
-	struct config c;
+	char cards[128];
 	write_file("cards.txt", card_text, cards, sizeof(cards));
-	snprintf(none, sizeof(none), "%s/none.txt", dir);
-	sim_config(&c, cards, none);
-	struct kiosk_dev_threads *d = NULL;
-	assert_int_equal(kiosk_devices_start(&c, NULL, NULL, &d), 0);
+	struct kiosk_dev_threads *d = start_sim(cards, NULL);
 	int seen[KIOSK_IN_COUNT] = {0};
 	SDL_Event ev;
 	assert_true(next(KIOSK_IN_CARD, 3000, seen, &ev));
@@ -97,16 +100,12 @@ static void test_card_once(void **state)
 static void test_card_again_after_none(void **state)
 {
 	(void)state;
-	char cards[128], none[128];
-	struct config c;
+	char cards[128];
 	write_file("cards2.txt",
 		   "nocard\n\n"
 		   "name=王秀英\nid=130608194503080024\n",
 		   cards, sizeof(cards));
-	snprintf(none, sizeof(none), "%s/none.txt", dir);
-	sim_config(&c, cards, none);
-	struct kiosk_dev_threads *d = NULL;
-	assert_int_equal(kiosk_devices_start(&c, NULL, NULL, &d), 0);
+	struct kiosk_dev_threads *d = start_sim(cards, NULL);
 	int seen[KIOSK_IN_COUNT] = {0};
 	SDL_Event ev;
 	/* No card, the card, no card, the card: placed twice, handed twice. */
@@ -120,12 +119,7 @@ static void test_card_again_after_none(void **state)
 static void test_reader_absent(void **state)
 {
 	(void)state;
-	char none[128];
-	struct config c;
-	snprintf(none, sizeof(none), "%s/none.txt", dir);
-	sim_config(&c, none, none);
-	struct kiosk_dev_threads *d = NULL;
-	assert_int_equal(kiosk_devices_start(&c, NULL, NULL, &d), 0);
+	struct kiosk_dev_threads *d = start_sim(NULL, NULL);
 	int seen[KIOSK_IN_COUNT] = {0};
 	SDL_Event ev;
 	assert_true(next(KIOSK_IN_READER_ABSENT, 2000, seen, &ev));
@@ -140,13 +134,9 @@ static void test_reader_absent(void **state)
 static void test_reader_plugged_later(void **state)
 {
 	(void)state;
-	char cards[128], none[128];
-	struct config c;
+	char cards[128];
 	snprintf(cards, sizeof(cards), "%s/later.txt", dir);
-	snprintf(none, sizeof(none), "%s/none.txt", dir);
-	sim_config(&c, cards, none);
-	struct kiosk_dev_threads *d = NULL;
-	assert_int_equal(kiosk_devices_start(&c, NULL, NULL, &d), 0);
+	struct kiosk_dev_threads *d = start_sim(cards, NULL);
 	int seen[KIOSK_IN_COUNT] = {0};
 	SDL_Event ev;
 	assert_true(next(KIOSK_IN_READER_ABSENT, 2000, seen, &ev));
@@ -160,13 +150,9 @@ static void test_reader_plugged_later(void **state)
 static void test_unreadable_once(void **state)
 {
 	(void)state;
-	char cards[128], none[128];
-	struct config c;
+	char cards[128];
 	write_file("removed.txt", "removed\n", cards, sizeof(cards));
-	snprintf(none, sizeof(none), "%s/none.txt", dir);
-	sim_config(&c, cards, none);
-	struct kiosk_dev_threads *d = NULL;
-	assert_int_equal(kiosk_devices_start(&c, NULL, NULL, &d), 0);
+	struct kiosk_dev_threads *d = start_sim(cards, NULL);
 	int seen[KIOSK_IN_COUNT] = {0};
 	SDL_Event ev;
 	assert_true(next(KIOSK_IN_UNREADABLE, 3000, seen, &ev));
@@ -179,13 +165,9 @@ static void test_unreadable_once(void **state)
 static void test_scan(void **state)
 {
 	(void)state;
-	char scans[128], none[128];
-	struct config c;
+	char scans[128];
 	write_file("scans.txt", "]d20106970000000017\\x1d10LOT42\n", scans, sizeof(scans));
-	snprintf(none, sizeof(none), "%s/none.txt", dir);
-	sim_config(&c, none, scans);
-	struct kiosk_dev_threads *d = NULL;
-	assert_int_equal(kiosk_devices_start(&c, NULL, NULL, &d), 0);
+	struct kiosk_dev_threads *d = start_sim(NULL, scans);
 	int seen[KIOSK_IN_COUNT] = {0};
 	SDL_Event ev;
 	assert_true(next(KIOSK_IN_SCAN, 3000, seen, &ev));
