@@ -263,6 +263,18 @@ static int write_backup(struct ctl *c, const char *path, unsigned char hdr[HDR_L
 	return CTL_OK;
 }
 
+/* Parses a backup command's line (its help: text, then KEY_HELP), reads
+ * the configuration and readies libsodium. */
+static int parse(struct ctl *c, int argc, char **argv, struct ctl_opt *opts, const char *text)
+{
+	char summary[3000];
+	snprintf(summary, sizeof(summary), "%s\n\n%s", text, KEY_HELP);
+	int rc = ctl_parse(c, argc, argv, opts, summary);
+	if (rc || (rc = ctl_config(c)))
+		return rc;
+	return sodium_init() < 0 ? ctl_storage(c, VB_EIO) : CTL_OK;
+}
+
 int ctl_cmd_backup(struct ctl *c, int argc, char **argv)
 {
 	struct ctl_opt opts[] = {
@@ -271,19 +283,14 @@ int ctl_cmd_backup(struct ctl *c, int argc, char **argv)
 	    {"--init-key", NULL, "make the backup key file (once per bus) and stop", 0, NULL},
 	    {NULL, NULL, NULL, 0, NULL},
 	};
-	char summary[1400];
-	snprintf(summary, sizeof(summary),
-		 "Copies the database while the kiosk may go on writing (SQLite's online\n"
-		 "backup: one consistent moment), encrypts and authenticates it\n"
-		 "(XChaCha20-Poly1305 secretstream) and writes it to --to atomically\n"
-		 "(temporary file, fsync, rename). The backup is recorded in the audit\n"
-		 "log as backup.create.\n\n%s",
-		 KEY_HELP);
-	int rc = ctl_parse(c, argc, argv, opts, summary);
-	if (rc || (rc = ctl_config(c)))
+	int rc = parse(c, argc, argv, opts,
+		       "Copies the database while the kiosk may go on writing (SQLite's online\n"
+		       "backup: one consistent moment), encrypts and authenticates it\n"
+		       "(XChaCha20-Poly1305 secretstream) and writes it to --to atomically\n"
+		       "(temporary file, fsync, rename). The backup is recorded in the audit\n"
+		       "log as backup.create.");
+	if (rc)
 		return rc;
-	if (sodium_init() < 0)
-		return ctl_storage(c, VB_EIO);
 	if (ctl_opt(opts, "--init-key"))
 		return init_key(c, key_path(c, opts));
 	const char *to = ctl_opt(opts, "--to");
@@ -468,37 +475,32 @@ int ctl_cmd_restore(struct ctl *c, int argc, char **argv)
 	     "give the copy a new database id (the original is still in use)", 0, NULL},
 	    {NULL, NULL, NULL, 0, NULL},
 	};
-	char summary[3000];
-	snprintf(summary, sizeof(summary),
-		 "Checks the backup's authenticity (any altered or missing byte, or a\n"
-		 "wrong key: refused, nothing written), opens it (integrity check), and\n"
-		 "writes it to DEST atomically; the restored database records\n"
-		 "backup.restore in its audit log.\n\n"
-		 "Identity. A database is known by its bus id and database id (vaxbusctl\n"
-		 "init prints both); records go to the platform under ids made on the bus,\n"
-		 "so two live copies of one database (cloned storage) would send two\n"
-		 "histories as one. Therefore:\n"
-		 "  - DEST must not exist: restore never replaces a file. If DEST is this\n"
-		 "    same database, or has its identity with another history, the refusal\n"
-		 "    says so (identity_in_use).\n"
-		 "  - If the bus's own database (--db before the command, or $VAXBUS_DB) is\n"
-		 "    another file with the same identity (the same database, or a clone),\n"
-		 "    restore refuses unless --force-new-identity.\n"
-		 "  - Without --force-new-identity the copy keeps its identity: use it to\n"
-		 "    replace a bus computer that is gone; its waiting records are sent as\n"
-		 "    usual (sending one twice is harmless: every record is a conditional\n"
-		 "    create on its id).\n"
-		 "  - --force-new-identity gives the copy a new database id (the old one is\n"
-		 "    kept as cloned_from; its audit chain still verifies) for a copy that\n"
-		 "    lives beside the original. Records made from then on get new random\n"
-		 "    ids (UUIDv7), so they never collide with the original's; the records\n"
-		 "    both copies hold are the same records under the same ids.\n\n%s",
-		 KEY_HELP);
-	int rc = ctl_parse(c, argc, argv, opts, summary);
-	if (rc || (rc = ctl_config(c)))
+	int rc = parse(c, argc, argv, opts,
+		       "Checks the backup's authenticity (any altered or missing byte, or a\n"
+		       "wrong key: refused, nothing written), opens it (integrity check), and\n"
+		       "writes it to DEST atomically; the restored database records\n"
+		       "backup.restore in its audit log.\n\n"
+		       "Identity. A database is known by its bus id and database id (vaxbusctl\n"
+		       "init prints both); records go to the platform under ids made on the bus,\n"
+		       "so two live copies of one database (cloned storage) would send two\n"
+		       "histories as one. Therefore:\n"
+		       "  - DEST must not exist: restore never replaces a file. If DEST is this\n"
+		       "    same database, or has its identity with another history, the refusal\n"
+		       "    says so (identity_in_use).\n"
+		       "  - If the bus's own database (--db before the command, or $VAXBUS_DB) is\n"
+		       "    another file with the same identity (the same database, or a clone),\n"
+		       "    restore refuses unless --force-new-identity.\n"
+		       "  - Without --force-new-identity the copy keeps its identity: use it to\n"
+		       "    replace a bus computer that is gone; its waiting records are sent as\n"
+		       "    usual (sending one twice is harmless: every record is a conditional\n"
+		       "    create on its id).\n"
+		       "  - --force-new-identity gives the copy a new database id (the old one is\n"
+		       "    kept as cloned_from; its audit chain still verifies) for a copy that\n"
+		       "    lives beside the original. Records made from then on get new random\n"
+		       "    ids (UUIDv7), so they never collide with the original's; the records\n"
+		       "    both copies hold are the same records under the same ids.");
+	if (rc)
 		return rc;
-	if (sodium_init() < 0)
-		return ctl_storage(c, VB_EIO);
 	const char *from = ctl_opt(opts, "--from"), *dest = ctl_opt(opts, "--db");
 	int new_identity = ctl_opt(opts, "--force-new-identity") != NULL;
 	struct bkey k;
