@@ -175,32 +175,31 @@ int store_print_counts(struct store *st, int64_t *pending, int64_t *done, int64_
 	return rc;
 }
 
-int store_print_get(struct store *st, const char *id, struct store_print_job *out)
+/* Reads into *out the job that sql selects (id bound as ?1 unless NULL);
+ * VB_ENOTFOUND, said as missing, when there is none. */
+static int get_one(struct store *st, const char *sql, const char *id, const char *missing,
+		   struct store_print_job *out)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = store_stmt(st, SQL_GET, &s);
-	if (!rc && !(rc = store_bind_text(st, s, 1, id)))
+	int rc = store_stmt(st, sql, &s);
+	if (!rc && !(rc = id ? store_bind_text(st, s, 1, id) : VB_OK))
 		rc = store_step(st, s);
 	if (rc == 1)
 		read_job(s, out);
 	else if (rc == 0)
-		rc = store_err_set(st, VB_ENOTFOUND, "no such print job");
+		rc = store_err_set(st, VB_ENOTFOUND, "%s", missing);
 	store_stmt_reset(s);
 	return rc == 1 ? VB_OK : rc;
 }
 
+int store_print_get(struct store *st, const char *id, struct store_print_job *out)
+{
+	return get_one(st, SQL_GET, id, "no such print job", out);
+}
+
 int store_print_latest(struct store *st, struct store_print_job *out)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = store_stmt(st, SQL_LATEST, &s);
-	if (!rc)
-		rc = store_step(st, s);
-	if (rc == 1)
-		read_job(s, out);
-	else if (rc == 0)
-		rc = store_err_set(st, VB_ENOTFOUND, "no print job yet");
-	store_stmt_reset(s);
-	return rc == 1 ? VB_OK : rc;
+	return get_one(st, SQL_LATEST, NULL, "no print job yet", out);
 }
 
 int store_print_copy(struct store *st, const char *id, const char *actor, int64_t now,
