@@ -1,8 +1,8 @@
 /*
  * store_test: helpers shared by the store's unit tests — a scratch
- * directory for database files, and a raw SQLite connection for looking
- * at (and tampering with) a file behind the store's back. Include after
- * <cmocka.h>.
+ * directory for database files, a fresh database opened by the store in
+ * one, and a raw SQLite connection for looking at (and tampering with) a
+ * file behind the store's back. Include after <cmocka.h>.
  */
 #ifndef STORE_TEST_H
 #define STORE_TEST_H
@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "store.h"
+#include "vb_error.h"
 
 /* A directory made for one test and removed with everything in it. */
 struct tdir {
@@ -47,6 +50,39 @@ static inline void tdir_cleanup(struct tdir *t)
 		closedir(d);
 	}
 	rmdir(t->dir);
+}
+
+/* A fresh database "bus.db" in its own scratch directory, opened. */
+struct tstore {
+	struct tdir dir;
+	char path[300];
+	struct store *st;
+};
+
+static inline struct tstore *tstore_open(void)
+{
+	struct tstore *t = calloc(1, sizeof(*t));
+	assert_non_null(t);
+	tdir_init(&t->dir);
+	tdir_file(&t->dir, "bus.db", t->path, sizeof(t->path));
+	assert_int_equal(store_open(t->path, &t->st, NULL), VB_OK);
+	return t;
+}
+
+/* cmocka setup and teardown of a struct tstore in *state. */
+static inline int tstore_setup(void **state)
+{
+	*state = tstore_open();
+	return 0;
+}
+
+static inline int tstore_teardown(void **state)
+{
+	struct tstore *t = *state;
+	store_close(t->st);
+	tdir_cleanup(&t->dir);
+	free(t);
+	return 0;
 }
 
 static inline sqlite3 *raw_open(const char *path)

@@ -21,32 +21,6 @@
 #define T0   1622505600
 #define ROWS 6
 
-struct fixture {
-	struct tdir dir;
-	char path[300];
-	struct store *st;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	tdir_init(&f->dir);
-	tdir_file(&f->dir, "bus.db", f->path, sizeof(f->path));
-	assert_int_equal(store_open(f->path, &f->st, NULL), VB_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(f->st);
-	tdir_cleanup(&f->dir);
-	free(f);
-	return 0;
-}
-
 /* The encoding of store_audit.h, written out again here so that the test
  * pins the format rather than echoing the implementation. */
 struct enc {
@@ -147,7 +121,7 @@ static void verify_ok(struct store *st)
 
 static void test_append_needs_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	assert_int_equal(store_audit_append(f->st, T0, "kiosk", "visit.create", "r1", NULL),
 			 VB_ESTATE);
 	int64_t seq = -1;
@@ -158,7 +132,7 @@ static void test_append_needs_transaction(void **state)
 
 static void test_append_validates(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	char detail[STORE_AUDIT_DETAIL_MAX + 2];
 	memset(detail, 'd', sizeof(detail) - 1);
 	detail[sizeof(detail) - 1] = '\0';
@@ -177,7 +151,7 @@ static void test_append_validates(void **state)
 
 static void test_chain_matches_documented_encoding(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	uint8_t prev[32], want[32], got[32], head[32];
 	int64_t seq = 0;
 
@@ -216,7 +190,7 @@ static void test_chain_matches_documented_encoding(void **state)
 
 static void test_rollback_leaves_no_trace(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	int64_t seq = -1;
 	uint8_t h[32];
 	assert_int_equal(store_begin(f->st), VB_OK);
@@ -238,7 +212,7 @@ static void test_rollback_leaves_no_trace(void **state)
 
 static void test_triggers_refuse_update_and_delete(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	fill(f->st);
 	sqlite3 *db = raw_open(f->path);
 	assert_int_equal(raw_exec_rc(db, "UPDATE audit SET detail = 'x' WHERE seq = 2"),
@@ -326,7 +300,7 @@ static void test_tampering_detected(void **state)
  * encoding) but without moving the head in meta. */
 static void test_rehashed_rows_caught_by_head(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	uint8_t prev[32], h[32];
 	fill(f->st);
 	sqlite3 *db = raw_open(f->path);
@@ -376,7 +350,7 @@ static void test_rehashed_rows_caught_by_head(void **state)
  * rehashing everything after it). */
 static void test_inserted_row(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	fill(f->st);
 	sqlite3 *db = raw_open(f->path);
 	raw_exec(db, DROP_TRIGGERS);
@@ -392,7 +366,7 @@ static void test_inserted_row(void **state)
 	assert_int_equal(bad, 4);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tstore_setup, tstore_teardown)
 
 int main(void)
 {

@@ -19,12 +19,6 @@
 
 #define T0 1622505600
 
-struct fixture {
-	struct tdir dir;
-	char path[300];
-	struct store *st;
-};
-
 static void append(struct store *st, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -37,28 +31,15 @@ static void append(struct store *st, int n)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	tdir_init(&f->dir);
-	tdir_file(&f->dir, "bus.db", f->path, sizeof(f->path));
-	assert_int_equal(store_open(f->path, &f->st, NULL), VB_OK);
+	struct tstore *f = tstore_open();
 	assert_int_equal(store_meta_init_identity(f->st, "BUS-07", "SITE-1"), VB_OK);
 	append(f->st, 5);
 	*state = f;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(f->st);
-	tdir_cleanup(&f->dir);
-	free(f);
-	return 0;
-}
-
 /* A snapshot of f's database, opened in memory. */
-static struct store *snapshot_open(struct fixture *f)
+static struct store *snapshot_open(struct tstore *f)
 {
 	unsigned char *image = NULL;
 	size_t len = 0;
@@ -71,7 +52,7 @@ static struct store *snapshot_open(struct fixture *f)
 
 static void test_snapshot_while_a_writer_holds_the_lock(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	sqlite3 *w = raw_open(f->path);
 	raw_exec(w, "BEGIN IMMEDIATE");
 	raw_exec(w, "INSERT INTO meta (key, value) VALUES ('uncommitted', 'x')");
@@ -106,7 +87,7 @@ static void test_image_refused_when_not_a_database(void **state)
 
 static void test_save_new_file_never_over_one(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	char out[320], kept[320];
 	tdir_file(&f->dir, "copy.db", out, sizeof(out));
 	tdir_file(&f->dir, "kept.db", kept, sizeof(kept));
@@ -137,7 +118,7 @@ static void test_save_new_file_never_over_one(void **state)
 
 static void test_kin(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	char other[320], clone[320], none[320];
 	tdir_file(&f->dir, "other.db", other, sizeof(other));
 	tdir_file(&f->dir, "clone.db", clone, sizeof(clone));
@@ -175,7 +156,7 @@ static void test_kin(void **state)
 
 static void test_new_identity_keeps_the_chain(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store *mem = snapshot_open(f);
 	struct store_identity before, after;
 	char id1[STORE_ID_LEN + 1], id2[STORE_ID_LEN + 1], v[STORE_ID_LEN + 1];
@@ -208,11 +189,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_snapshot_while_a_writer_holds_the_lock, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_image_refused_when_not_a_database, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_save_new_file_never_over_one, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_kin, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_new_identity_keeps_the_chain, setup, teardown),
+					    tstore_teardown),
+	    cmocka_unit_test_setup_teardown(test_image_refused_when_not_a_database, setup,
+					    tstore_teardown),
+	    cmocka_unit_test_setup_teardown(test_save_new_file_never_over_one, setup,
+					    tstore_teardown),
+	    cmocka_unit_test_setup_teardown(test_kin, setup, tstore_teardown),
+	    cmocka_unit_test_setup_teardown(test_new_identity_keeps_the_chain, setup,
+					    tstore_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,32 +14,6 @@
 
 #define T0 1622505600 /* 2021-06-01T00:00:00Z */
 
-struct fixture {
-	struct tdir dir;
-	struct store *st;
-};
-
-static int setup(void **state)
-{
-	char path[300];
-	struct fixture *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	tdir_init(&f->dir);
-	tdir_file(&f->dir, "bus.db", path, sizeof(path));
-	assert_int_equal(store_open(path, &f->st, NULL), VB_OK);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	store_close(f->st);
-	tdir_cleanup(&f->dir);
-	free(f);
-	return 0;
-}
-
 /* Adds one record in its own transaction, as the app would. */
 static void add(struct store *st, const char *kind, const char *record_id, int64_t now)
 {
@@ -104,7 +78,7 @@ static struct store_outbox_row row_of(struct store *st, const char *record_id)
 
 static void test_add_needs_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	assert_int_equal(store_outbox_add(f->st, "patient", "r1", T0), VB_ESTATE);
 	assert_non_null(strstr(store_errmsg(f->st), "store_outbox_add"));
 	counts_are(f->st, 0, 0, 0, 0);
@@ -118,7 +92,7 @@ static void test_add_needs_transaction(void **state)
 
 static void test_add_validates(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	char longer[STORE_OUTBOX_RECORD_ID_SIZE + 1];
 	memset(longer, 'r', sizeof(longer) - 1);
 	longer[sizeof(longer) - 1] = '\0';
@@ -138,7 +112,7 @@ static void test_add_validates(void **state)
 
 static void test_claim_oldest_first(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row r[8];
 	add(f->st, "patient", "c", T0 + 30);
 	add(f->st, "patient", "a", T0 + 10);
@@ -167,7 +141,7 @@ static void test_claim_oldest_first(void **state)
 
 static void test_claim_bounds(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row r[1];
 	size_t n = 7;
 	assert_int_equal(store_outbox_claim(f->st, 0, T0, r, &n), VB_EINVAL);
@@ -183,7 +157,7 @@ static void test_claim_bounds(void **state)
 
 static void test_claim_joins_caller_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row r[2];
 	add(f->st, "patient", "r1", T0);
 	assert_int_equal(store_begin(f->st), VB_OK);
@@ -194,7 +168,7 @@ static void test_claim_joins_caller_transaction(void **state)
 
 static void test_ack(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	add(f->st, "patient", "r1", T0);
 	struct store_outbox_row r = claim_one(f->st, T0 + 1);
 	assert_int_equal(store_outbox_ack(f->st, r.id, "Patient/123", T0 + 2), VB_OK);
@@ -215,7 +189,7 @@ static void test_ack(void **state)
 
 static void test_fail_quarantines_without_stalling(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	add(f->st, "patient", "poison", T0);
 	add(f->st, "patient", "good", T0 + 1);
 	struct store_outbox_row r = claim_one(f->st, T0 + 5);
@@ -244,7 +218,7 @@ static void test_fail_quarantines_without_stalling(void **state)
 
 static void test_retry_waits_for_next_attempt(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row rows[4];
 	add(f->st, "patient", "r1", T0);
 	add(f->st, "patient", "r2", T0 + 1);
@@ -276,7 +250,7 @@ static void test_retry_waits_for_next_attempt(void **state)
 /* A row found by its record; the next due time follows the pending rows. */
 static void test_get_and_next_due(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row r;
 	int64_t due = 0;
 	assert_int_equal(store_outbox_next_due(f->st, &due), VB_OK);
@@ -305,7 +279,7 @@ static void test_get_and_next_due(void **state)
 /* Each transition from each state it is not allowed in. */
 static void test_illegal_transitions(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	enum { ACK, FAIL, RETRY, REQUEUE };
 	static const struct {
 		enum store_outbox_state from;
@@ -362,7 +336,7 @@ static void test_illegal_transitions(void **state)
 
 static void test_recover_after_crash(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row rows[4];
 	int64_t n = -1;
 	add(f->st, "patient", "r1", T0);
@@ -386,7 +360,7 @@ static void test_recover_after_crash(void **state)
 
 static void test_record_changed_while_queued(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row r;
 
 	/* Pending: still one pending row, same place in the queue. */
@@ -436,7 +410,7 @@ static void test_record_changed_while_queued(void **state)
 
 static void test_error_text_is_capped(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	char err[600] = "";
 	for (int i = 0; i < 90; i++)
 		strcat(err, "错误"); /* 540 bytes of 3-byte characters */
@@ -459,7 +433,7 @@ static int stop_at_two(void *arg, const struct store_outbox_row *row)
 
 static void test_list(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row rows[8];
 	struct collected c = {rows, 0};
 	for (int i = 0; i < 5; i++) {
@@ -493,7 +467,7 @@ static void test_list(void **state)
 
 static void test_sync_complete_is_true(void **state)
 {
-	struct fixture *f = *state;
+	struct tstore *f = *state;
 	struct store_outbox_row rows[50];
 	struct store_outbox_counts c;
 	/* 120 records; a sync round sends batches of 50 until none is left. */
@@ -528,7 +502,7 @@ static void test_state_names(void **state)
 	assert_string_equal(store_outbox_state_name(-1), "unknown");
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tstore_setup, tstore_teardown)
 
 int main(void)
 {

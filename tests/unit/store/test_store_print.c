@@ -12,29 +12,11 @@
 #include "store_print.h"
 #include "store_test.h"
 
-struct fix {
-	struct tdir t;
-	char path[300];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
-	tdir_init(&f->t);
-	tdir_file(&f->t, "p.db", f->path, sizeof(f->path));
-	assert_int_equal(store_open(f->path, &f->st, NULL), VB_OK);
+	struct tstore *f = tstore_open();
 	assert_int_equal(store_meta_init_identity(f->st, "BUS-1", "S1"), VB_OK);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fix *f = *state;
-	store_close(f->st);
-	tdir_cleanup(&f->t);
-	free(f);
 	return 0;
 }
 
@@ -48,7 +30,7 @@ static void add(struct store *st, const char *kind, const uint8_t *b, size_t n, 
 
 static void test_queue_order_and_states(void **state)
 {
-	struct fix *f = *state;
+	struct tstore *f = *state;
 	static const uint8_t a[] = {0x1b, 0x40, 'A', '\n'}, b[] = {0x1b, 0x40, 'B', 0, 0xff};
 	char ida[STORE_ID_LEN + 1], idb[STORE_ID_LEN + 1];
 	struct store_print_job j;
@@ -101,7 +83,7 @@ static void test_queue_order_and_states(void **state)
 
 static void test_refusals_and_rollback(void **state)
 {
-	struct fix *f = *state;
+	struct tstore *f = *state;
 	static const uint8_t a[] = {'x'};
 	char id[STORE_ID_LEN + 1] = "untouched";
 	struct store_print_job j;
@@ -122,7 +104,7 @@ static void test_refusals_and_rollback(void **state)
 
 static void test_survives_reopen(void **state)
 {
-	struct fix *f = *state;
+	struct tstore *f = *state;
 	uint8_t big[70000];
 	char id[STORE_ID_LEN + 1];
 	struct store_print_job j;
@@ -144,7 +126,7 @@ static void test_survives_reopen(void **state)
  * for an unknown job nothing is added. */
 static void test_latest_and_copy(void **state)
 {
-	struct fix *f = *state;
+	struct tstore *f = *state;
 	static const uint8_t a[] = {0x1b, 0x40, 'A'}, b[] = {0x1b, 0x40, 'B', 'B'};
 	char ida[STORE_ID_LEN + 1], idb[STORE_ID_LEN + 1], copy[STORE_ID_LEN + 1];
 	struct store_print_job j;
@@ -188,10 +170,10 @@ static void test_latest_and_copy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_queue_order_and_states, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_refusals_and_rollback, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_survives_reopen, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_latest_and_copy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_queue_order_and_states, setup, tstore_teardown),
+	    cmocka_unit_test_setup_teardown(test_refusals_and_rollback, setup, tstore_teardown),
+	    cmocka_unit_test_setup_teardown(test_survives_reopen, setup, tstore_teardown),
+	    cmocka_unit_test_setup_teardown(test_latest_and_copy, setup, tstore_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
