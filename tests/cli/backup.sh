@@ -36,18 +36,7 @@ key_id=$(printf '%s' "$out" | jq -r .key_id)
 run 1 backup --init-key
 check '[ "$(code)" = key_exists ]'
 
-# Valid resident ID numbers (GB 11643 check character), one per line.
-awk 'BEGIN {
-	split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
-	split("1 0 X 9 8 7 6 5 4 3 2", m, " ")
-	for (i = 0; i < 400; i++) {
-		s = sprintf("110101%04d%02d%02d%03d", 1940 + i % 60, 1 + i % 12, 1 + i % 28, i % 1000)
-		sum = 0
-		for (k = 1; k <= 17; k++)
-			sum += substr(s, k, 1) * w[k]
-		print s m[sum % 11 + 1]
-	}
-}' >"$dir/ids"
+resident_ids 400 >"$dir/ids"
 register() {
 	local id=$1 birth sex
 	birth=$(printf '%s' "$id" | cut -c7-14)

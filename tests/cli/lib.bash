@@ -4,6 +4,7 @@
 #   has JQ-EXPR                $out satisfies the jq expression
 #   check SHELL-EXPR           the expression is true
 #   finish                     prints "N passed, N failed"; fails if any failed
+#   resident_ids N             N valid resident ID numbers, one a line
 # Scripts set ctl (the binary) and db before calling run.
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -46,6 +47,22 @@ check() {
 		echo "FAIL: $1"
 		fails=$((fails + 1))
 	fi
+}
+
+# N valid resident ID numbers (GB 11643 check character), one a line, all
+# different for N up to 21000.
+resident_ids() {
+	awk -v n="$1" 'BEGIN {
+		split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
+		split("1 0 X 9 8 7 6 5 4 3 2", m, " ")
+		for (i = 0; i < n; i++) {
+			s = sprintf("110101%04d%02d%02d%03d", 1940 + i % 60, 1 + i % 12, 1 + i % 28, i % 1000)
+			sum = 0
+			for (k = 1; k <= 17; k++)
+				sum += substr(s, k, 1) * w[k]
+			print s m[sum % 11 + 1]
+		}
+	}'
 }
 
 finish() {

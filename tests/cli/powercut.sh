@@ -7,24 +7,13 @@
 set -eu
 ctl=${1:?usage: powercut.sh PATH-TO-VAXBUSCTL}
 runs=${VB_POWERCUT_RUNS:-200}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+# shellcheck source=lib.bash
+. "$(dirname "$0")/lib.bash"
 db=$dir/cut.db
-export VAXBUS_DB=$db VAXBUS_DATA_KEY=$dir/data.key
+export VAXBUS_DB=$db
 "$ctl" init --bus BUS-CUT --site S1 >/dev/null
 
-# Valid resident ID numbers (GB 11643 check character), one per line.
-awk 'BEGIN {
-	split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
-	split("1 0 X 9 8 7 6 5 4 3 2", m, " ")
-	for (i = 0; i < 20000; i++) {
-		s = sprintf("110101%04d%02d%02d%03d", 1940 + i % 60, 1 + i % 12, 1 + i % 28, i % 1000)
-		sum = 0
-		for (k = 1; k <= 17; k++)
-			sum += substr(s, k, 1) * w[k]
-		print s m[sum % 11 + 1]
-	}
-}' >"$dir/ids"
+resident_ids 20000 >"$dir/ids"
 
 cat >"$dir/writer.sh" <<'WRITER'
 #!/bin/bash
