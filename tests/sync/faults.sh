@@ -57,8 +57,7 @@ for v in $(sqlite3 "$db" 'SELECT visit_id FROM dose LIMIT 2'); do
 		--other "dizzy" --severity moderate --action treated_on_site --note "rest" --staff nurse-li
 done
 unset VAXBUS_NOW
-conf "$dir/clean.conf" "url=$url_clean" backoff_min_s=1 backoff_max_s=2
-export VAXBUS_CONF="$dir/clean.conf"
+use_conf "$dir/clean.conf" "url=$url_clean" backoff_min_s=1 backoff_max_s=2
 run 0 sync --once
 has '.acked == 84 and .failed == 0 and .pending == 0'
 run 0 sync status
@@ -74,8 +73,7 @@ has '.sent == 0 and .requests == 0'
 # 2. 30 % of the requests answered 503: backoff, then all through.
 platform_start s503 --port 0 --p503 0.3 --seed 7
 make_db s503 101 40
-conf "$dir/s503.conf" "url=$url_s503" bundle_size=10 backoff_min_s=1 backoff_max_s=2
-export VAXBUS_CONF="$dir/s503.conf"
+use_conf "$dir/s503.conf" "url=$url_s503" bundle_size=10 backoff_min_s=1 backoff_max_s=2
 run 0 sync --once --timeout 120
 has '.pending == 0 and .failed == 0 and .retried > 0'
 stats s503
@@ -86,8 +84,7 @@ exact s503
 # resend is answered 200 with the same ids, never stored twice.
 platform_start reset --port 0 --preset 0.3 --seed 8
 make_db reset 201 40
-conf "$dir/reset.conf" "url=$url_reset" bundle_size=10 backoff_min_s=1 backoff_max_s=2
-export VAXBUS_CONF="$dir/reset.conf"
+use_conf "$dir/reset.conf" "url=$url_reset" bundle_size=10 backoff_min_s=1 backoff_max_s=2
 run 0 sync --once --timeout 120
 has '.pending == 0 and .failed == 0'
 stats reset
@@ -97,8 +94,7 @@ exact reset
 # 4. Answers held past the client's timeout (the server stored them).
 platform_start slow --port 0 --pdelay 0.3 --delay-ms 2500 --seed 9
 make_db slow 301 30
-conf "$dir/slow.conf" "url=$url_slow" bundle_size=10 timeout_s=1 backoff_min_s=1 backoff_max_s=2
-export VAXBUS_CONF="$dir/slow.conf"
+use_conf "$dir/slow.conf" "url=$url_slow" bundle_size=10 timeout_s=1 backoff_min_s=1 backoff_max_s=2
 run 0 sync --once --timeout 120
 has '.pending == 0 and .failed == 0'
 stats slow
@@ -108,8 +104,7 @@ exact slow
 # 5. The server killed (-9) and restarted on the same port mid-sync.
 platform_start restart --port 0 --pdelay 1 --delay-ms 150
 make_db restart 401 60
-conf "$dir/restart.conf" "url=$url_restart" bundle_size=5 backoff_min_s=1 backoff_max_s=2
-export VAXBUS_CONF="$dir/restart.conf"
+use_conf "$dir/restart.conf" "url=$url_restart" bundle_size=5 backoff_min_s=1 backoff_max_s=2
 "$ctl" --db "$db" --json sync --once --timeout 120 >"$dir/restart.json" 2>/dev/null &
 sync_pid=$!
 for _ in $(seq 1 100); do
@@ -130,8 +125,7 @@ exact restart
 # 6. vaxbusctl sync killed -9 mid-bundle, then run again.
 platform_start killed --port 0 --pdelay 1 --delay-ms 400
 make_db killed 501 40
-conf "$dir/killed.conf" "url=$url_killed" bundle_size=8 backoff_min_s=1 backoff_max_s=2
-export VAXBUS_CONF="$dir/killed.conf"
+use_conf "$dir/killed.conf" "url=$url_killed" bundle_size=8 backoff_min_s=1 backoff_max_s=2
 "$ctl" --db "$db" sync --once >/dev/null 2>&1 &
 sync_pid=$!
 for _ in $(seq 1 100); do
@@ -156,8 +150,7 @@ exact killed
 # than 8 conditional entries: split, learnt, all through.
 platform_start tx --port 0
 make_db tx 601 40
-conf "$dir/tx.conf" "url=$url_tx" mode=transaction bundle_size=40 backoff_min_s=1 backoff_max_s=2
-export VAXBUS_CONF="$dir/tx.conf"
+use_conf "$dir/tx.conf" "url=$url_tx" mode=transaction bundle_size=40 backoff_min_s=1 backoff_max_s=2
 run 0 sync --once --timeout 60
 has '.pending == 0 and .failed == 0 and .acked == 80'
 exact tx
@@ -169,8 +162,7 @@ exact tx
 poison=$(resident_id "1980$(printf %02d $((702 % 12 + 1)))15" 702)
 platform_start poison --port 0 --refuse-identifier "$poison"
 make_db poison 701 30
-conf "$dir/poison.conf" "url=$url_poison" bundle_size=10 backoff_min_s=1 backoff_max_s=2
-export VAXBUS_CONF="$dir/poison.conf"
+use_conf "$dir/poison.conf" "url=$url_poison" bundle_size=10 backoff_min_s=1 backoff_max_s=2
 run 0 sync --once --timeout 60
 has '.failed == 2 and .acked == 58 and .pending == 0'
 run 0 sync status
@@ -190,17 +182,12 @@ exact poison
 # every record waiting (never refused), and sync --once says why.
 platform_start auth --port 0 --client bus-7:s3cret
 make_db auth 801 10
-conf "$dir/bad.conf" "url=$url_auth" auth=client_credentials \
+use_conf "$dir/bad.conf" "url=$url_auth" auth=client_credentials \
 	"token_url=${url_auth%/fhir/R4}/oauth2/token" client_id=bus-7 client_secret=wrong \
 	backoff_min_s=1 backoff_max_s=1
-export VAXBUS_CONF="$dir/bad.conf"
-run 1 sync --once --timeout 3
-has '.code == "not_sent" and .pending == 20'
-run 0 sync status
-has '.failed == 0 and .pending == 20 and (.last_error | test("token"))'
-conf "$dir/auth.conf" "url=$url_auth" auth=client_credentials \
+not_sent 20 'token'
+use_conf "$dir/auth.conf" "url=$url_auth" auth=client_credentials \
 	"token_url=${url_auth%/fhir/R4}/oauth2/token" client_id=bus-7 client_secret=s3cret
-export VAXBUS_CONF="$dir/auth.conf"
 run 0 sync --once --timeout 60
 has '.acked == 20 and .pending == 0'
 exact auth

@@ -6,6 +6,8 @@
 #   platform_stop NAME                     SIGTERM; platform_kill NAME: -9
 #   stats NAME                             GET /_admin/stats into $out
 #   conf FILE [KEY=VALUE ...]              writes a [sync] configuration
+#   use_conf FILE [KEY=VALUE ...]          conf, and VAXBUS_CONF=FILE exported
+#   not_sent N REGEX                       sync --once sends nothing, N wait
 #   seed FIRST COUNT                       COUNT residents with a dose each
 # Needs $ctl, $db, $dir, and $platform (the tests/platform folder).
 
@@ -61,6 +63,21 @@ conf() {
 		echo "[sync]"
 		for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
 	} >"$f"
+}
+
+use_conf() {
+	conf "$@"
+	export VAXBUS_CONF="$1"
+}
+
+# not_sent N REGEX: sync --once sends nothing (exit 1, not_sent) and N
+# records wait; sync status: none failed, N pending, the last error
+# matching REGEX.
+not_sent() {
+	run 1 sync --once --timeout 3
+	has ".code == \"not_sent\" and .pending == $1"
+	run 0 sync status
+	has ".failed == 0 and .pending == $1 and (.last_error | test(\"$2\"))"
 }
 
 # A valid resident ID number: region 110101, birth date $1 (YYYYMMDD),
