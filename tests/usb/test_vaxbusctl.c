@@ -38,7 +38,7 @@ struct bus {
 	struct model_printer printer;
 	struct model_thermo thermo;
 	struct usbsim_dev *card_dev;
-	char dir[64], db[96];
+	char dir[64], db[96], key[96];
 };
 
 static int setup(void **state)
@@ -60,7 +60,9 @@ static int setup(void **state)
 	snprintf(b->dir, sizeof(b->dir), "/tmp/vbctl-XXXXXX");
 	assert_non_null(mkdtemp(b->dir));
 	snprintf(b->db, sizeof(b->db), "%s/bus.db", b->dir);
-	unsetenv("VAXBUS_CONF"); /* the built-in defaults */
+	snprintf(b->key, sizeof(b->key), "%s/data.key", b->dir);
+	unsetenv("VAXBUS_CONF");	      /* the built-in defaults */
+	setenv("VAXBUS_DATA_KEY", b->key, 1); /* made by init */
 	setenv("VAXBUS_DB", b->db, 1);
 	setenv("VAXBUS_NOW", "2021-06-01T09:00:00+08:00", 1);
 	*state = b;
