@@ -8,7 +8,8 @@
 # and by no one else; `vaxbusctl init` and `lot add` run as vaxbus on
 # /var/lib/vaxbus/vaxbus.db with the installed assets (the binaries do
 # not point into the source tree); the udev rules give the group and not
-# the world; systemd-analyze verify passes on the installed unit. Then
+# the world; systemd-analyze verify passes on the installed units (the
+# kiosk, the daily purge and its timer). Then
 # apt purges it: programs and configuration go, the database and its data
 # key stay.
 #   tests/packaging/deb.sh [BUILD-DIR]   (default build-deb; from the source root)
@@ -111,7 +112,8 @@ grep -v '^#' $rules | grep -q 'GROUP="vaxbus"' || die "$rules: no group vaxbus"
 if grep -v '^#' $rules | grep MODE= | grep -qv 'MODE="0660"'; then die "$rules: a mode other than 0660"; fi
 ok "udev rules: group vaxbus, mode 0660"
 
-sh "$src/tests/packaging/units.sh" /lib/systemd/system/vaxbus-kiosk.service >/dev/null ||
+sh "$src/tests/packaging/units.sh" /lib/systemd/system/vaxbus-kiosk.service \
+	/lib/systemd/system/vaxbus-purge.service /lib/systemd/system/vaxbus-purge.timer >/dev/null ||
 	die "systemd-analyze verify"
 ok "systemd-analyze verify: clean"
 
