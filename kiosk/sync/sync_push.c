@@ -28,17 +28,8 @@
 #include "store_person.h"
 #include "store_visit.h"
 #include "sync_int.h"
+#include "sync_reply.h"
 #include "vb_error.h"
-
-#define REF_CAP 160
-
-enum fate {
-	FATE_UNSENT = 0,
-	FATE_OK,     /* acknowledged: server_id set */
-	FATE_FAILED, /* refused for good: error set */
-	FATE_RETRY,  /* try later: error set */
-	FATE_SPLIT,  /* its bundle was refused as a whole: send again in halves */
-};
 
 enum kind { K_PATIENT, K_IMMUNIZATION, K_DEFERRAL, K_ADVERSE_EVENT, K_COUNT };
 
@@ -51,11 +42,11 @@ static const int kind_levels[K_COUNT] = {0, 1, 1, 2};
 struct item {
 	enum kind kind;
 	char record_id[STORE_OUTBOX_RECORD_ID_SIZE];
-	int row;		/* index of the claimed row, -1 for a dependency only */
-	int dep[2];		/* items this one refers to: [0] patient, [1] immunization */
-	char known[2][REF_CAP]; /* or their platform ids when acknowledged before */
-	enum fate fate;
-	char server_id[REF_CAP];
+	int row;		     /* index of the claimed row, -1 for a dependency only */
+	int dep[2];		     /* items this one refers to: [0] patient, [1] immunization */
+	char known[2][SYNC_REF_CAP]; /* or their platform ids when acknowledged before */
+	enum sync_fate fate;
+	char server_id[SYNC_REF_CAP];
 	char error[SYNC_ERROR_CAP];
 	/* The record. */
 	struct person person, proxy;
@@ -102,7 +93,7 @@ static int kind_parse(const char *s, enum kind *out)
 	return VB_EINVAL;
 }
 
-static void set_fate(struct item *it, enum fate f, const char *error)
+static void set_fate(struct item *it, enum sync_fate f, const char *error)
 {
 	it->fate = f;
 	snprintf(it->error, sizeof(it->error), "%s", error ? error : "");
@@ -128,7 +119,7 @@ static int need(struct round *r, int i, int slot, enum kind k, const char *recor
 	struct store_outbox_row row;
 	int rc = store_outbox_get(r->e->st, kind_names[k], record_id, &row);
 	if (rc == VB_OK && row.state == STORE_OUTBOX_ACKED && row.server_id[0]) {
-		snprintf(r->items[i].known[slot], REF_CAP, "%s", row.server_id);
+		snprintf(r->items[i].known[slot], SYNC_REF_CAP, "%s", row.server_id);
 		return VB_OK;
 	}
 	if (rc && rc != VB_ENOTFOUND)
@@ -189,7 +180,7 @@ static int load_item(struct round *r, int i, int depth)
 		rc = VB_EINVAL;
 	}
 	if (rc == VB_ENOTFOUND || rc == VB_EINVAL || rc == VB_ECORRUPT) {
-		set_fate(&r->items[i], FATE_FAILED, "the record cannot be read on the bus");
+		set_fate(&r->items[i], SYNC_FATE_FAILED, "the record cannot be read on the bus");
 		return VB_OK;
 	}
 	if (rc)
@@ -229,13 +220,13 @@ static void dep_ref(const struct round *r, const struct item *it, int slot, int 
 {
 	out[0] = '\0';
 	if (it->known[slot][0]) {
-		snprintf(out, REF_CAP, "%s", it->known[slot]);
+		snprintf(out, SYNC_REF_CAP, "%s", it->known[slot]);
 	} else if (it->dep[slot] >= 0) {
 		const struct item *d = &r->items[it->dep[slot]];
 		if (in_bundle)
-			snprintf(out, REF_CAP, "urn:uuid:%s", d->record_id);
+			snprintf(out, SYNC_REF_CAP, "urn:uuid:%s", d->record_id);
 		else
-			snprintf(out, REF_CAP, "%s", d->server_id);
+			snprintf(out, SYNC_REF_CAP, "%s", d->server_id);
 	}
 }
 
@@ -243,7 +234,7 @@ static void dep_ref(const struct round *r, const struct item *it, int slot, int 
 static json_t *resource_of(const struct round *r, const struct item *it, int in_bundle)
 {
 	const struct fhir_systems *sys = &r->e->o.systems;
-	char pref[REF_CAP], iref[REF_CAP];
+	char pref[SYNC_REF_CAP], iref[SYNC_REF_CAP];
 	dep_ref(r, it, 0, in_bundle, pref);
 	dep_ref(r, it, 1, in_bundle, iref);
 	struct fhir_ref patient = {pref}, imm = {iref};
@@ -288,64 +279,6 @@ static int if_none_exist(const struct round *r, const struct item *it, char *out
 	if (!rc)
 		rc = sync_http_pct(value, out, cap);
 	return rc;
-}
-
-/* The platform's id "Type/id" from a location "Type/id/_history/v" or an
- * absolute URL ending so, or from the resource returned. */
-static void server_id_of(json_t *entry, enum kind k, char *out)
-{
-	const char *loc =
-	    json_string_value(json_object_get(json_object_get(entry, "response"), "location"));
-	const char *type = kind_types[k];
-	out[0] = '\0';
-	if (loc) {
-		const char *at = strstr(loc, type);
-		while (at && at > loc && at[-1] != '/')
-			at = strstr(at + 1, type);
-		if (at && at[strlen(type)] == '/') {
-			const char *id = at + strlen(type) + 1;
-			size_t n = strcspn(id, "/?");
-			if (n > 0 && n < REF_CAP - strlen(type) - 2)
-				snprintf(out, REF_CAP, "%s/%.*s", type, (int)n, id);
-		}
-	}
-	const char *id =
-	    json_string_value(json_object_get(json_object_get(entry, "resource"), "id"));
-	if (!out[0] && id && strlen(id) < REF_CAP - strlen(type) - 2)
-		snprintf(out, REF_CAP, "%s/%s", type, id);
-}
-
-/* The first issue's diagnostics (or details.text) of an OperationOutcome,
- * after "HTTP <status>: ". */
-static void outcome_text(json_t *oo, long status, char *out, size_t cap)
-{
-	json_t *issue = json_array_get(json_object_get(oo, "issue"), 0);
-	const char *t = json_string_value(json_object_get(issue, "diagnostics"));
-	if (!t)
-		t = json_string_value(json_object_get(json_object_get(issue, "details"), "text"));
-	snprintf(out, cap, "HTTP %ld: %s", status, t ? t : "refused");
-}
-
-/* An entry's status that is not about the record itself: try again. */
-static int status_transient(long status)
-{
-	return status < 400 || status >= 500 || status == 401 || status == 403 || status == 408 ||
-	       status == 429;
-}
-
-/* A whole bundle refused for its content (too many entries, too large, or
- * one bad entry in a transaction): split it. Any other refusal (a wrong
- * URL, authorisation) is the link's problem, never the records'. */
-static int status_splits(long status)
-{
-	return status == 400 || status == 413 || status == 422;
-}
-
-static int status_of(json_t *entry)
-{
-	const char *s =
-	    json_string_value(json_object_get(json_object_get(entry, "response"), "status"));
-	return s ? atoi(s) : 0;
 }
 
 /*
@@ -408,71 +341,58 @@ static int send_bundle(struct round *r, const int *idx, size_t n)
 		return rc;
 	}
 
-	char error[SYNC_ERROR_CAP];
-	json_t *ans = rc ? NULL : json_loads(rep.body, 0, NULL);
-	json_t *got = json_object_get(ans, "entry");
-	enum fate whole = FATE_UNSENT;
+	char error[SYNC_ERROR_CAP] = "";
+	struct sync_reply *got = rc ? NULL : calloc(n, sizeof(*got));
+	int link_ok = 0;
 	if (rc) {
 		snprintf(error, sizeof(error), "%s", rep.error);
-		whole = FATE_RETRY;
-	} else if (rep.status / 100 != 2) {
-		outcome_text(ans, rep.status, error, sizeof(error));
-		whole = status_splits(rep.status) ? FATE_SPLIT : FATE_RETRY;
-	} else if (json_array_size(got) != n) {
-		snprintf(error, sizeof(error), "HTTP %ld: the answer has %zu entries for %zu",
-			 rep.status, json_array_size(got), n);
-		whole = FATE_RETRY;
-	}
-	if (whole != FATE_UNSENT) {
 		for (size_t k = 0; k < n; k++)
-			set_fate(&r->items[idx[k]], whole, error);
+			set_fate(&r->items[idx[k]], SYNC_FATE_RETRY, error);
+	} else if (!got) {
+		sync_http_reply_cleanup(&rep);
+		return VB_ENOMEM;
 	} else {
+		for (size_t k = 0; k < n; k++)
+			got[k].type = kind_types[r->items[idx[k]].kind];
+		size_t each = sync_reply_read(rep.status, rep.body, got, n);
 		for (size_t k = 0; k < n; k++) {
 			struct item *it = &r->items[idx[k]];
-			json_t *ent = json_array_get(got, k);
-			int st = status_of(ent);
-			if (st / 100 == 2) {
-				server_id_of(ent, it->kind, it->server_id);
-				set_fate(it, it->server_id[0] ? FATE_OK : FATE_RETRY,
-					 it->server_id[0] ? NULL : "the answer has no id");
-			} else {
-				outcome_text(
-				    json_object_get(json_object_get(ent, "response"), "outcome"),
-				    st, error, sizeof(error));
-				set_fate(it, status_transient(st) ? FATE_RETRY : FATE_FAILED,
-					 error);
-			}
+			snprintf(it->server_id, sizeof(it->server_id), "%s", got[k].server_id);
+			set_fate(it, got[k].fate, got[k].error);
 		}
+		/* a bundle refused as a whole for its content is no fault of the link */
+		link_ok = each == n || got[0].fate == SYNC_FATE_SPLIT;
+		if (!link_ok)
+			snprintf(error, sizeof(error), "%s", got[0].error);
+		free(got);
 	}
-	int link_ok = whole != FATE_RETRY;
 	int64_t d = sync_engine_note(e, link_ok, link_ok ? NULL : error, e->clock());
 	if (!link_ok) {
 		r->transient = 1;
 		r->delay = d;
 	}
 	snprintf(r->p->last_error, sizeof(r->p->last_error), "%s", link_ok ? "" : error);
-	json_decref(ans);
 	sync_http_reply_cleanup(&rep);
 	return VB_OK;
 }
 
 /* The fate an item takes from its dependencies before it is sent, or
- * FATE_UNSENT when they are all there. */
-static enum fate deps_fate(const struct round *r, const struct item *it, char *error)
+ * SYNC_FATE_UNSENT when they are all there. */
+static enum sync_fate deps_fate(const struct round *r, const struct item *it, char *error)
 {
 	for (int s = 0; s < 2; s++) {
 		if (it->dep[s] < 0)
 			continue;
 		const struct item *d = &r->items[it->dep[s]];
-		if (d->fate == FATE_OK)
+		if (d->fate == SYNC_FATE_OK)
 			continue;
-		if (d->fate == FATE_UNSENT)
-			return FATE_UNSENT; /* same transaction */
+		if (d->fate == SYNC_FATE_UNSENT)
+			return SYNC_FATE_UNSENT; /* same transaction */
 		snprintf(error, SYNC_ERROR_CAP, "needs %s %.40s: %.100s", kind_names[d->kind],
 			 d->record_id, d->error);
-		return d->fate == FATE_FAILED ? FATE_FAILED : d->fate;
+		return d->fate == SYNC_FATE_FAILED ? SYNC_FATE_FAILED : d->fate;
 	}
-	return FATE_UNSENT;
+	return SYNC_FATE_UNSENT;
 }
 
 /* Sends every unsent item: one transaction, or one batch per level. */
@@ -488,10 +408,10 @@ static int send_items(struct round *r)
 		for (size_t i = 0; i < r->n; i++) {
 			struct item *it = &r->items[i];
 			char error[SYNC_ERROR_CAP];
-			if (it->fate != FATE_UNSENT || (!tx && kind_levels[it->kind] != level))
+			if (it->fate != SYNC_FATE_UNSENT || (!tx && kind_levels[it->kind] != level))
 				continue;
-			enum fate f = tx ? FATE_UNSENT : deps_fate(r, it, error);
-			if (f != FATE_UNSENT)
+			enum sync_fate f = tx ? SYNC_FATE_UNSENT : deps_fate(r, it, error);
+			if (f != SYNC_FATE_UNSENT)
 				set_fate(it, f, error);
 			else
 				idx[n++] = (int)i;
@@ -513,15 +433,15 @@ static int settle(struct round *r, const struct store_outbox_row *rows)
 	int rc = store_begin(e->st);
 	for (size_t i = 0; i < r->n && !rc; i++) {
 		const struct item *it = &r->items[i];
-		if (it->row < 0 || it->fate == FATE_SPLIT)
+		if (it->row < 0 || it->fate == SYNC_FATE_SPLIT)
 			continue;
 		const char *id = rows[it->row].id;
 		switch (it->fate) {
-		case FATE_OK:
+		case SYNC_FATE_OK:
 			rc = store_outbox_ack(e->st, id, it->server_id, now);
 			r->p->acked++;
 			break;
-		case FATE_FAILED:
+		case SYNC_FATE_FAILED:
 			rc = store_outbox_fail(e->st, id, it->error, now);
 			r->p->failed++;
 			break;
@@ -572,7 +492,7 @@ static int push_rows(struct sync_engine *e, struct store_outbox_row *rows, size_
 	 * quarantined with the reason). */
 	size_t m = 0;
 	for (size_t i = 0; i < r.n && !rc; i++)
-		if (r.items[i].row >= 0 && r.items[i].fate == FATE_SPLIT) {
+		if (r.items[i].row >= 0 && r.items[i].fate == SYNC_FATE_SPLIT) {
 			split[r.items[i].row] = 1;
 			snprintf(error, sizeof(error), "%s", r.items[i].error);
 		}
