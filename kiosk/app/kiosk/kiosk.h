@@ -20,7 +20,14 @@
  * screens (pin, queue, vcard) are "resident" screens too, so the same
  * inactivity return locks them. Calling the next ticket opens its
  * vaccination card (kiosk_vcard.c), where the box scan and the body site
- * lead to the recorded dose.
+ * lead to the recorded dose; then the observation board (kiosk_observe.c),
+ * "today" and "devices" (kiosk_day.c, kiosk_status.c).
+ *
+ * Besides the main thread: the print worker (kiosk_print.c), the card
+ * reader and scanner threads (kiosk_devices.c; the demo's panel stands in
+ * for them, kiosk_demo.c), the sync thread (kiosk_sync.c) and the speech
+ * worker (ui_speech.c). They post SDL events; only the main thread touches
+ * the screen and k. Opening and closing all of it: kiosk_open.c.
  */
 #ifndef KIOSK_H
 #define KIOSK_H
