@@ -15,19 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "escpos.h"
 #include "escpos_decode.h"
 #include "printer.h"
 #include "printer_job.h"
 #include "printer_page.h"
-
-#define CHECK(c)                                                                                   \
-	do {                                                                                       \
-		if (!(c))                                                                          \
-			abort();                                                                   \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* IN side scripted by the input: each event byte k is a timeout (0xFF), an
  * unplug (0xFE) or a transfer of k % 8 bytes taken from the input. */

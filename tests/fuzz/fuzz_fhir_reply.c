@@ -11,17 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "sync_reply.h"
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			abort();                                                                   \
-	} while (0)
-
-#define TERMINATED(s) (memchr((s), '\0', sizeof(s)) != NULL)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const types[] = {"Patient", "Immunization", "AdverseEvent"};
 static const long statuses[] = {200, 201, 400, 401, 404, 413, 422, 429, 500, 503};

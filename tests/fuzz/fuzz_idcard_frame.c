@@ -20,20 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "byte_link.h"
 #include "drv_error.h"
 #include "idcard.h"
 #include "idcard_frame.h"
 #include "idcard_proto.h"
 #include "idcard_text.h"
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			abort();                                                                   \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int utf8_valid(const char *s)
 {
