@@ -12,7 +12,8 @@
 #include "sync_reply.h"
 
 /* The platform's id "Type/id" from a location "Type/id/_history/v" or an
- * absolute URL ending so, or from the resource returned. */
+ * absolute URL ending so, or from the resource returned; an empty id is
+ * no id. */
 static void server_id_of(json_t *entry, const char *type, char *out)
 {
 	const char *loc =
@@ -31,7 +32,7 @@ static void server_id_of(json_t *entry, const char *type, char *out)
 	}
 	const char *id =
 	    json_string_value(json_object_get(json_object_get(entry, "resource"), "id"));
-	if (!out[0] && id && strlen(id) < SYNC_REF_CAP - strlen(type) - 2)
+	if (!out[0] && id && id[0] && strlen(id) < SYNC_REF_CAP - strlen(type) - 2)
 		snprintf(out, SYNC_REF_CAP, "%s/%s", type, id);
 }
 
