@@ -45,8 +45,8 @@ static int copy_db(struct store *msg_st, sqlite3 *dst, sqlite3 *src)
 {
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
 	if (!b)
-		return store_err_set(msg_st, store_map_rc(sqlite3_errcode(dst)),
-				     "backup: %s", sqlite3_errmsg(dst));
+		return store_err_set(msg_st, store_map_rc(sqlite3_errcode(dst)), "backup: %s",
+				     sqlite3_errmsg(dst));
 	int src_rc, waited = 0;
 	while ((src_rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || src_rc == SQLITE_LOCKED) {
 		if (waited >= SNAPSHOT_WAIT_MS)
@@ -59,16 +59,15 @@ static int copy_db(struct store *msg_st, sqlite3 *dst, sqlite3 *src)
 		return store_err_set(msg_st, store_map_rc(src_rc), "backup: %s",
 				     sqlite3_errstr(src_rc));
 	if (fin != SQLITE_OK)
-		return store_err_set(msg_st, store_map_rc(fin), "backup: %s",
-				     sqlite3_errmsg(dst));
+		return store_err_set(msg_st, store_map_rc(fin), "backup: %s", sqlite3_errmsg(dst));
 	return VB_OK;
 }
 
 int store_snapshot(struct store *st, unsigned char **image, size_t *len)
 {
 	sqlite3 *mem = NULL;
-	int src = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				  NULL);
+	int src =
+	    sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (src != SQLITE_OK) {
 		sqlite3_close_v2(mem);
 		return store_err_set(st, store_map_rc(src), "backup: cannot open memory");
@@ -114,14 +113,13 @@ int store_image_open(const unsigned char *image, size_t len, struct store **out,
 	memcpy(copy, image, len);
 	image_to_rollback(copy, len);
 	int rc = VB_OK, version = 0;
-	int src = sqlite3_open_v2(":memory:", &st->db,
-				  SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-				  NULL);
+	int src = sqlite3_open_v2(
+	    ":memory:", &st->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
 	if (src == SQLITE_OK)
-		src = sqlite3_deserialize(st->db, "main", copy, (sqlite3_int64)len,
-					  (sqlite3_int64)len,
-					  SQLITE_DESERIALIZE_FREEONCLOSE |
-					      SQLITE_DESERIALIZE_RESIZEABLE);
+		src = sqlite3_deserialize(
+		    st->db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+		    SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
 	else
 		sqlite3_free(copy);
 	if (src != SQLITE_OK) {
@@ -140,8 +138,8 @@ int store_image_open(const unsigned char *image, size_t len, struct store **out,
 	if (version > store_schema_latest()) {
 		rc = VB_ECORRUPT;
 		vb_reason_set(why, "schema_too_new",
-			      "the database is at schema %d, newer than this program's %d",
-			      version, store_schema_latest());
+			      "the database is at schema %d, newer than this program's %d", version,
+			      store_schema_latest());
 		goto out;
 	}
 	*out = st;
@@ -246,9 +244,9 @@ static int open_readonly(const char *path, struct store **out, char *why, size_t
 		snprintf(why, whycap, "out of memory");
 		return VB_ENOMEM;
 	}
-	int src = sqlite3_open_v2(path, &st->db,
-				  SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-				  NULL);
+	int src = sqlite3_open_v2(
+	    path, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+	    NULL);
 	if (src != SQLITE_OK) {
 		snprintf(why, whycap, "%s: %s", path, sqlite3_errstr(src));
 		store_close(st);
@@ -259,8 +257,7 @@ static int open_readonly(const char *path, struct store **out, char *why, size_t
 	return VB_OK;
 }
 
-int store_identity_of_file(const char *path, struct store_identity *out, char *why,
-			   size_t whycap)
+int store_identity_of_file(const char *path, struct store_identity *out, char *why, size_t whycap)
 {
 	struct store *st = NULL;
 	int rc = open_readonly(path, &st, why, whycap);

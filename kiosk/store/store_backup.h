@@ -27,10 +27,10 @@
 
 /* Who a database is and how far its history goes. */
 struct store_identity {
-	char bus_id[STORE_META_IDENT_MAX + 1];	/* "" before vaxbusctl init */
+	char bus_id[STORE_META_IDENT_MAX + 1]; /* "" before vaxbusctl init */
 	char database_id[STORE_ID_LEN + 1];
-	int schema;				/* PRAGMA user_version */
-	int64_t audit_seq;			/* the audit chain head */
+	int schema;	   /* PRAGMA user_version */
+	int64_t audit_seq; /* the audit chain head */
 	uint8_t audit_hash[32];
 };
 
@@ -44,8 +44,7 @@ int store_identity_get(struct store *st, struct store_identity *out);
  * VB_ECORRUPT when it is not a vaxbus database; VB_EIO when it cannot be
  * read. why (may be NULL) gets a one-line text.
  */
-int store_identity_of_file(const char *path, struct store_identity *out, char *why,
-			   size_t whycap);
+int store_identity_of_file(const char *path, struct store_identity *out, char *why, size_t whycap);
 
 /* How a database relates to the history of another one's identity. */
 enum store_kin {
