@@ -1,7 +1,9 @@
 /*
  * store_staff: staff, their Argon2id PIN hashes and the persisted
  * wrong-PIN lockout (store_staff.h); table made by migration step 8
- * (store_migrations.c).
+ * (store_migrations.c). A sign-in is begin (the row read), verify (the
+ * PIN against a copy of the hash, no store) and finish (the row read
+ * again and the outcome recorded unless the hash changed meanwhile).
  */
 #include "store_staff.h"
 
@@ -211,36 +213,26 @@ static int save_counts(struct store *st, const struct store_staff *r, int64_t no
 	return store_step_done(st, s);
 }
 
-/* The outcome of a checked PIN, in the open transaction. */
-/* A right PIN whose hash was made at other costs: hashed again at today's
- * (not through store_staff_hash: a PIN set before a rule was added stays
- * valid until changed). */
-static int rehash(struct store *st, const char *id, const char *hash, const char *pin)
+/* The outcome of checked PIN c for row r, in the open transaction: a right
+ * PIN clears the counts and saves c->fresh, if any, in place of the hash
+ * made at other costs (not through store_staff_hash: a PIN set before a
+ * rule was added stays valid until changed). */
+static int record(struct store *st, struct store_staff *r, const struct store_staff_check *c,
+		  const char *where, int64_t now, struct store_staff_try *out)
 {
-	char fresh[STORE_STAFF_HASH_MAX];
 	sqlite3_stmt *s = NULL;
-	int rc;
-	if (crypto_pwhash_str_needs_rehash(hash, STORE_STAFF_OPSLIMIT, STORE_STAFF_MEMLIMIT) == 0)
-		return VB_OK;
-	if (crypto_pwhash_str(fresh, pin, strlen(pin), STORE_STAFF_OPSLIMIT,
-			      STORE_STAFF_MEMLIMIT) != 0)
-		return store_err_set(st, VB_ENOMEM, "the PIN could not be hashed again");
-	if ((rc = store_stmt(st, SQL_REHASH, &s)) || (rc = store_bind_text(st, s, 1, id)) ||
-	    (rc = store_bind_text(st, s, 2, fresh)))
-		return rc;
-	return store_step_done(st, s);
-}
-
-static int record(struct store *st, struct store_staff *r, const char *hash, const char *pin,
-		  int right, const char *where, int64_t now, struct store_staff_try *out)
-{
 	char detail[64];
 	int rc;
-	if (right) {
+	if (c->right) {
 		r->wrong = r->lockouts = 0;
 		r->locked_until = 0;
 		out->result = STORE_STAFF_OK;
-		if ((rc = save_counts(st, r, now)) || (rc = rehash(st, r->id, hash, pin)))
+		if ((rc = save_counts(st, r, now)))
+			return rc;
+		if (c->fresh[0] &&
+		    ((rc = store_stmt(st, SQL_REHASH, &s)) ||
+		     (rc = store_bind_text(st, s, 1, r->id)) ||
+		     (rc = store_bind_text(st, s, 2, c->fresh)) || (rc = store_step_done(st, s))))
 			return rc;
 		return store_audit_append(st, now, r->id, "staff.sign_in", r->id, NULL);
 	}
@@ -264,41 +256,117 @@ static int record(struct store *st, struct store_staff *r, const char *hash, con
 	return store_audit_append(st, now, where, "staff.lockout", r->id, detail);
 }
 
-int store_staff_sign_in(struct store *st, const char *id, const char *pin, const char *where,
-			int64_t now, struct store_staff_try *out)
+/* Row r (read with rc) at now: STORE_STAFF_DISABLED or STORE_STAFF_LOCKED
+ * into *out and 1, or 0 when its PIN may be checked; rc a storage error is
+ * left as it is. */
+static int refused(int *rc, const struct store_staff *r, int64_t now, struct store_staff_try *out)
+{
+	if (*rc == VB_ENOTFOUND || (!*rc && !r->active)) {
+		out->result = STORE_STAFF_DISABLED;
+		*rc = VB_OK;
+		return 1;
+	}
+	if (!*rc && r->locked_until > now) {
+		out->result = STORE_STAFF_LOCKED;
+		out->locked_until = r->locked_until;
+		return 1;
+	}
+	return *rc != VB_OK;
+}
+
+int store_staff_begin(struct store *st, const char *id, int64_t now, struct store_staff_check *c,
+		      struct store_staff_try *out)
+{
+	struct store_staff r;
+	sodium_memzero(c, sizeof(*c));
+	int rc = store_check_token(st, "staff id", id, STORE_STAFF_ID_MAX + 1);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	rc = get(st, id, &r, c->hash);
+	if (refused(&rc, &r, now, out)) {
+		sodium_memzero(c, sizeof(*c));
+		return rc;
+	}
+	out->result = STORE_STAFF_CHECK;
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	return VB_OK;
+}
+
+int store_staff_verify(struct store_staff_check *c, const char *pin)
+{
+	size_t n = pin ? strlen(pin) : 0;
+	c->right = 0;
+	c->fresh[0] = '\0';
+	if (!pin || n > STORE_STAFF_PIN_MAX)
+		return VB_EINVAL;
+	if (sodium_init() < 0)
+		return VB_ENOMEM;
+	c->right = crypto_pwhash_str_verify(c->hash, pin, n) == 0;
+	if (c->right &&
+	    crypto_pwhash_str_needs_rehash(c->hash, STORE_STAFF_OPSLIMIT, STORE_STAFF_MEMLIMIT) !=
+		0 &&
+	    crypto_pwhash_str(c->fresh, pin, n, STORE_STAFF_OPSLIMIT, STORE_STAFF_MEMLIMIT) != 0) {
+		c->fresh[0] = '\0';
+		return VB_ENOMEM;
+	}
+	return VB_OK;
+}
+
+int store_staff_finish(struct store *st, struct store_staff_check *c, const char *where,
+		       int64_t now, struct store_staff_try *out)
 {
 	struct store_staff r;
 	char hash[STORE_STAFF_HASH_MAX];
-	int rc = store_check_token(st, "staff id", id, STORE_STAFF_ID_MAX + 1);
+	int rc = store_check_token(st, "staff id", c->id, STORE_STAFF_ID_MAX + 1);
 	if (!rc)
 		rc = store_check_token(st, "where", where, STORE_AUDIT_TOKEN_MAX + 1);
-	if (rc)
+	if (!rc)
+		rc = store_begin(st);
+	if (rc) {
+		sodium_memzero(c, sizeof(*c));
 		return rc;
-	if (!pin || strlen(pin) > STORE_STAFF_PIN_MAX)
-		return store_err_set(st, VB_EINVAL, "the PIN is too long");
-	if ((rc = store_begin(st)))
-		return rc;
+	}
 	memset(out, 0, sizeof(*out));
-	rc = get(st, id, &r, hash);
-	if (rc == VB_ENOTFOUND || (!rc && !r.active)) {
-		out->result = STORE_STAFF_DISABLED;
-		rc = VB_OK;
-	} else if (!rc && r.locked_until > now) {
-		out->result = STORE_STAFF_LOCKED;
-		out->locked_until = r.locked_until;
-	} else if (!rc) {
-		if (sodium_init() < 0)
-			rc = store_err_set(st, VB_ENOMEM, "libsodium did not start");
+	rc = get(st, c->id, &r, hash);
+	if (!refused(&rc, &r, now, out)) {
+		if (strcmp(hash, c->hash) != 0)
+			out->result = STORE_STAFF_CHANGED; /* nothing recorded */
 		else
-			rc = record(st, &r, hash, pin,
-				    crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0, where,
-				    now, out);
+			rc = record(st, &r, c, where, now, out);
 	}
 	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(c, sizeof(*c));
 	if (!rc)
 		rc = store_commit(st);
 	if (rc)
 		store_rollback(st);
+	return rc;
+}
+
+int store_staff_sign_in(struct store *st, const char *id, const char *pin, const char *where,
+			int64_t now, struct store_staff_try *out)
+{
+	struct store_staff_check c;
+	int rc = store_check_token(st, "where", where, STORE_AUDIT_TOKEN_MAX + 1);
+	if (rc)
+		return rc;
+	if (!pin || strlen(pin) > STORE_STAFF_PIN_MAX)
+		return store_err_set(st, VB_EINVAL, "the PIN is too long");
+	if (store_in_transaction(st)) /* before the 0.3 s, not after */
+		return store_err_set(st, VB_ESTATE, "a transaction is already open");
+	for (int round = 0; round < 3; round++) {
+		rc = store_staff_begin(st, id, now, &c, out);
+		if (rc || out->result != STORE_STAFF_CHECK)
+			return rc;
+		if ((rc = store_staff_verify(&c, pin))) {
+			sodium_memzero(&c, sizeof(c));
+			return store_err_set(st, rc, "the PIN could not be checked");
+		}
+		rc = store_staff_finish(st, &c, where, now, out);
+		if (rc || out->result != STORE_STAFF_CHANGED)
+			return rc;
+	}
 	return rc;
 }
 

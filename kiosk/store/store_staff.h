@@ -103,6 +103,8 @@ enum store_staff_result {
 	STORE_STAFF_LOCKOUT,  /* wrong PIN that locked the id until locked_until */
 	STORE_STAFF_LOCKED,   /* locked already: the PIN was not checked */
 	STORE_STAFF_DISABLED, /* no such active staff member */
+	STORE_STAFF_CHECK,    /* store_staff_begin: the PIN is to be checked */
+	STORE_STAFF_CHANGED,  /* store_staff_finish: a new PIN was set meanwhile */
 };
 
 struct store_staff_try {
@@ -123,6 +125,47 @@ struct store_staff_try {
  */
 int store_staff_sign_in(struct store *st, const char *id, const char *pin, const char *where,
 			int64_t now, struct store_staff_try *out);
+
+/*
+ * The same sign-in in three steps, so that the slow part runs where it
+ * holds nothing up (the kiosk: on a worker thread, kiosk_pin_check.h).
+ *
+ * store_staff_begin reads staff member id's row at now, on the caller's
+ * thread (no transaction needed, none written): *out is
+ * STORE_STAFF_DISABLED or STORE_STAFF_LOCKED at once (c wiped), else
+ * STORE_STAFF_CHECK with c holding the id and a copy of the PIN hash.
+ * VB_OK, VB_EINVAL (bad id) or a storage error.
+ *
+ * store_staff_verify checks pin against c->hash (some 0.3 s) into
+ * c->right, and for a right PIN whose hash was made at other costs hashes
+ * it again into c->fresh (another 0.3 s). It uses no store and no global
+ * state but libsodium's: any thread may run it on its own copy of c.
+ * VB_OK, VB_EINVAL (pin longer than STORE_STAFF_PIN_MAX) or VB_ENOMEM.
+ *
+ * store_staff_finish records c's verdict at now in its own transaction
+ * (none may be open), reading the row again first: disabled or locked
+ * meanwhile (vaxbusctl, another device), that is the result and nothing
+ * is counted; a hash other than c->hash (a new PIN set meanwhile) gives
+ * STORE_STAFF_CHANGED: the verdict was about a PIN that no longer counts,
+ * so nothing is counted or recorded and the PIN must be checked again.
+ * Else the outcome is recorded as store_staff_sign_in does (the fresh
+ * hash saved in place of c->hash). c is wiped. VB_OK, VB_EINVAL,
+ * VB_ESTATE (a transaction is open) or a storage error.
+ *
+ * store_staff_sign_in is begin, verify and finish, checking again (up to
+ * three times) after STORE_STAFF_CHANGED.
+ */
+struct store_staff_check {
+	char id[STORE_STAFF_ID_MAX + 1];
+	char hash[STORE_STAFF_HASH_MAX];  /* the row's hash at begin */
+	int right;			  /* verify: 1 the PIN matches hash, else 0 */
+	char fresh[STORE_STAFF_HASH_MAX]; /* verify: the PIN at today's costs, "" none */
+};
+int store_staff_begin(struct store *st, const char *id, int64_t now, struct store_staff_check *c,
+		      struct store_staff_try *out);
+int store_staff_verify(struct store_staff_check *c, const char *pin);
+int store_staff_finish(struct store *st, struct store_staff_check *c, const char *where,
+		       int64_t now, struct store_staff_try *out);
 
 /* Appends "staff.sign_out" by id (its own transaction): the staff member
  * locked the screen, or it locked itself after a while untouched
