@@ -68,6 +68,7 @@ void kiosk_draw(struct kiosk *k)
 
 void kiosk_idle(struct kiosk *k)
 {
+	kiosk_pin_checked(k, 0); /* the staff PIN's outcome, once its worker is done */
 	if (k->screen->idle_s && k->screen != &kiosk_welcome &&
 	    kiosk_clock_ms(k) - k->last_input_ms >= (int64_t)k->screen->idle_s * 1000) {
 		kiosk_staff_sign_out(k, 1);

@@ -25,9 +25,10 @@
  *
  * Besides the main thread: the print worker (kiosk_print.c), the card
  * reader and scanner threads (kiosk_devices.c; the demo's panel stands in
- * for them, kiosk_demo.c), the sync thread (kiosk_sync.c) and the speech
- * worker (ui_speech.c). They post SDL events; only the main thread touches
- * the screen and k. Opening and closing all of it: kiosk_open.c.
+ * for them, kiosk_demo.c), the sync thread (kiosk_sync.c), the speech
+ * worker (ui_speech.c) and the staff PIN's check (kiosk_pin_check.c).
+ * They post SDL events; only the main thread touches the screen and k.
+ * Opening and closing all of it: kiosk_open.c.
  */
 #ifndef KIOSK_H
 #define KIOSK_H
@@ -101,6 +102,7 @@ struct kiosk_resident {
 #define KIOSK_STAFF_ID_MAX 64
 #define KIOSK_PIN_MAX	   8
 #define KIOSK_PIN_MIN	   4
+struct kiosk_pin_check;
 struct kiosk_staff {
 	char pin[KIOSK_PIN_MAX + 1];  /* typed so far, wiped after each try */
 	char who[KIOSK_STAFF_ID_MAX]; /* picked on the staff list: the PIN is theirs */
@@ -108,6 +110,8 @@ struct kiosk_staff {
 	int64_t locked_until;	      /* who's lock, UTC seconds; 0 none */
 	char error[48];		      /* string key of the message shown, "" none */
 	char serving[8];	      /* the ticket last called, "" none */
+	/* The PIN being checked on its worker (kiosk_pin_check.h); NULL none. */
+	struct kiosk_pin_check *check;
 };
 
 struct kiosk_print;
@@ -195,6 +199,11 @@ void kiosk_staff_open(struct kiosk *k);
 /* Signs the signed-in staff member out, if any, with the audit row
  * "staff.sign_out" (idle: the screen locked itself). */
 void kiosk_staff_sign_out(struct kiosk *k, int idle);
+/* Once the PIN check on its worker is done (wait: waits for it), records
+ * its outcome (store_staff_finish) and shows it on the pad; nothing when
+ * no check runs. The loop calls it through kiosk_idle, scripts with wait
+ * before each line, kiosk_close with wait before it closes the store. */
+void kiosk_pin_checked(struct kiosk *k, int wait);
 /* "Now serving A001" centred in r (welcome): the highest ticket of today
  * among the visits called or further on (vaccinated, observing, released,
  * AEFI); nothing when there is none or it cannot be read. */

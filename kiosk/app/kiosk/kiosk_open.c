@@ -104,6 +104,7 @@ int kiosk_open(struct kiosk *k, const struct kiosk_options *o)
 
 void kiosk_close(struct kiosk *k)
 {
+	kiosk_pin_checked(k, 1); /* a PIN being checked still counts */
 	kiosk_sync_stop(k);
 	kiosk_print_stop(k);
 	kiosk_demo_stop(k);

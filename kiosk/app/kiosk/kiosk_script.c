@@ -17,6 +17,12 @@
  *   expect SCREEN     the screen shown is SCREEN
  *   shot NAME         saves the frame as SHOTS/NAME.png and, with a golden
  *                     folder, fails unless it equals GOLDEN/NAME.png
+ *   checking MIN [NAME]
+ *                     the staff PIN check the line before started is still
+ *                     on its worker: the loop turns in real time, a frame
+ *                     drawn each turn (the first one shot as NAME), until
+ *                     it is done; fails unless MIN frames were drawn
+ *                     meanwhile (the pad must not wait for Argon2id)
  *   printer STATE     the simulated printer ([devices] mode = sim) turns
  *                     paper-out, cover-open or offline (a switch file in
  *                     its [sim] printer folder), or ready (none of them)
@@ -47,7 +53,8 @@
  *
  * Before each line the script waits for the print worker to finish what
  * the last one asked of it (kiosk_print_settle), so what the printer did
- * is on the screen and on paper when the script looks.
+ * is on the screen and on paper when the script looks, and for the staff
+ * PIN check to end (kiosk_pin_checked) unless the line is `checking`.
  *
  * The first failing line stops the run with "FILE:LINE: what" on stderr.
  */
@@ -239,6 +246,57 @@ static int stop_devices(struct kiosk *k, const char *arg, const char *path, int 
 	return 0;
 }
 
+/* `shot NAME`: the frame drawn now, saved and compared. */
+static int shot(struct kiosk *k, const char *name, const char *shots, const char *golden,
+		const char *path, int n)
+{
+	char file[2048], want[2048];
+	long diff = -1;
+	kiosk_draw(k);
+	snprintf(file, sizeof(file), "%s/%s.png", shots ? shots : ".", name);
+	if (ui_shot(k->ui, file))
+		return fail(path, n, "cannot save the screenshot", file);
+	if (!golden)
+		return 0;
+	snprintf(want, sizeof(want), "%s/%s.png", golden, name);
+	if (ui_png_compare(file, want, &diff) || diff != 0) {
+		char what[160];
+		snprintf(what, sizeof(what), "differs from its golden image (%ld pixels)", diff);
+		return fail(path, n, what, want);
+	}
+	return 0;
+}
+
+/* `checking MIN [NAME]`: frames drawn while the PIN check runs. */
+static int checking(struct kiosk *k, const char *arg, const char *shots, const char *golden,
+		    const char *path, int n)
+{
+	char name[256] = "";
+	long min = -1, frames = 0;
+	if (sscanf(arg, "%ld %255s", &min, name) < 1 || min < 1)
+		return fail(path, n, "want a number of frames, then a shot's name or nothing", arg);
+	if (!k->staff.check)
+		return fail(path, n, "no PIN check runs", NULL);
+	Uint32 start = SDL_GetTicks();
+	if (name[0] && shot(k, name, shots, golden, path, n))
+		return -1;
+	for (frames = name[0] ? 1 : 0;; frames++) {
+		kiosk_idle(k); /* as the loop: the outcome, once the worker is done */
+		if (!k->staff.check)
+			break;
+		kiosk_draw(k);
+	}
+	printf("%s:%d: %ld frame(s) drawn in the %u ms of the check\n", path, n, frames,
+	       (unsigned)(SDL_GetTicks() - start));
+	if (frames < min) {
+		char what[80];
+		snprintf(what, sizeof(what), "%ld frame(s) drawn during the check, fewer than",
+			 frames);
+		return fail(path, n, what, arg);
+	}
+	return 0;
+}
+
 static void redraw(struct kiosk *k)
 {
 	kiosk_print_settle(k); /* what the printer did shows before a script looks */
@@ -268,6 +326,10 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 		if (*arg)
 			*arg++ = '\0';
 		arg += strspn(arg, " \t");
+		if (k->staff.check && strcmp(cmd, "checking") != 0) {
+			kiosk_pin_checked(k, 1);
+			redraw(k);
+		}
 		if (strcmp(cmd, "tap") == 0) {
 			if (!ui_widget_shown(k->ui, arg))
 				rc = fail(path, n, "no such widget on the screen", arg);
@@ -355,22 +417,9 @@ int kiosk_script_run(struct kiosk *k, const char *path, const char *shots, const
 				rc = fail(path, n, what, arg);
 			}
 		} else if (strcmp(cmd, "shot") == 0) {
-			kiosk_draw(k);
-			snprintf(file, sizeof(file), "%s/%s.png", shots ? shots : ".", arg);
-			if (ui_shot(k->ui, file)) {
-				rc = fail(path, n, "cannot save the screenshot", file);
-			} else if (golden) {
-				char want[2048];
-				long diff = -1;
-				snprintf(want, sizeof(want), "%s/%s.png", golden, arg);
-				if (ui_png_compare(file, want, &diff) || diff != 0) {
-					char what[160];
-					snprintf(what, sizeof(what),
-						 "differs from its golden image (%ld pixels)",
-						 diff);
-					rc = fail(path, n, what, want);
-				}
-			}
+			rc = shot(k, arg, shots, golden, path, n);
+		} else if (strcmp(cmd, "checking") == 0) {
+			rc = checking(k, arg, shots, golden, path, n);
 		} else {
 			rc = fail(path, n, "unknown command", cmd);
 		}

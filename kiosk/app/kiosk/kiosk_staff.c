@@ -13,8 +13,11 @@
  * The pad takes the PIN of the staff member picked, since an Argon2id hash
  * cannot be looked up by PIN (trying every active staff member's hash
  * would take 0.3 s each) and a list of ids to tap is quicker with gloves
- * than typing an id. The PIN is checked by store_staff_sign_in, which
- * keeps the wrong PINs and lockouts in the database (store_staff.h): five
+ * than typing an id. The PIN is checked as store_staff_sign_in does, which
+ * keeps the wrong PINs and lockouts in the database (store_staff.h), but
+ * in steps: the row is read at once (a lock is said at once), Argon2id
+ * runs on a worker (kiosk_pin_check.h) while the pad says "checking" and
+ * takes no taps, and the outcome is recorded when it is done. Five
  * wrong PINs lock that id for 30 s, then longer, also across a restart;
  * sign-ins, wrong PINs, lockouts and sign-outs are audit rows. The lock is
  * read on the wall clock moved on by the scripts' waits, as the kiosk's
@@ -33,6 +36,7 @@
 #include <string.h>
 
 #include "kiosk.h"
+#include "kiosk_pin_check.h"
 #include "store.h"
 #include "store_person.h"
 #include "store_staff.h"
@@ -152,32 +156,69 @@ static void pin_enter(struct kiosk *k)
 	}
 }
 
-static void pin_try(struct kiosk *k)
+/* The message for outcome t of a sign-in that did not sign in (rc an
+ * error), or on to the queue. */
+static void pin_outcome(struct kiosk *k, int rc, const struct store_staff_try *t)
 {
-	struct store_staff_try t;
-	int rc = store_staff_sign_in(k->st, k->staff.who, k->staff.pin, "kiosk", staff_now(k), &t);
-	sodium_memzero(k->staff.pin, sizeof(k->staff.pin));
-	k->last_input_ms = kiosk_clock_ms(k); /* the check's 0.3 s or more is not idleness */
 	const char *msg = "common.storage_error";
-	if (!rc && t.result == STORE_STAFF_OK) {
+	k->last_input_ms = kiosk_clock_ms(k); /* the check's 0.3 s or more is not idleness */
+	if (!rc && t->result == STORE_STAFF_OK) {
 		snprintf(k->staff.id, sizeof(k->staff.id), "%s", k->staff.who);
 		kiosk_go(k, &kiosk_queue);
 		return;
 	}
-	if (!rc && t.result == STORE_STAFF_WRONG)
+	if (!rc && t->result == STORE_STAFF_WRONG)
 		msg = "pin.wrong";
-	else if (!rc && t.result == STORE_STAFF_DISABLED)
+	else if (!rc && t->result == STORE_STAFF_DISABLED)
 		msg = "pin.unavailable";
+	else if (!rc && t->result == STORE_STAFF_CHANGED)
+		msg = "pin.again";
 	else if (!rc) {
-		k->staff.locked_until = t.locked_until;
+		k->staff.locked_until = t->locked_until;
 		msg = "pin.locked";
 	}
 	snprintf(k->staff.error, sizeof(k->staff.error), "%s", msg);
+	k->dirty = 1;
+}
+
+/* pin.ok: the lock and the row read now, the PIN handed to the worker. */
+static void pin_try(struct kiosk *k)
+{
+	struct store_staff_check c;
+	struct store_staff_try t;
+	int rc = store_staff_begin(k->st, k->staff.who, staff_now(k), &c, &t);
+	if (!rc && t.result == STORE_STAFF_CHECK &&
+	    kiosk_pin_check_start(&k->staff.check, &c, k->staff.pin, sizeof(k->staff.pin)) == 0) {
+		sodium_memzero(&c, sizeof(c));
+		return; /* kiosk_pin_checked carries on */
+	}
+	sodium_memzero(&c, sizeof(c));
+	sodium_memzero(k->staff.pin, sizeof(k->staff.pin));
+	pin_outcome(k, rc ? rc : t.result == STORE_STAFF_CHECK ? VB_ENOMEM : VB_OK, &t);
+}
+
+void kiosk_pin_checked(struct kiosk *k, int wait)
+{
+	struct store_staff_check c;
+	struct store_staff_try t = {0};
+	if (!k->staff.check || (!wait && kiosk_pin_check_busy(k->staff.check)))
+		return;
+	int rc = kiosk_pin_check_end(k->staff.check, &c);
+	k->staff.check = NULL;
+	if (!rc)
+		rc = store_staff_finish(k->st, &c, "kiosk", staff_now(k), &t);
+	sodium_memzero(&c, sizeof(c));
+	if (rc)
+		fprintf(stderr, "vaxbus-kiosk: the PIN could not be checked (error %d)\n", rc);
+	if (k->screen == &kiosk_pin)
+		pin_outcome(k, rc, &t);
 }
 
 static void pin_tap(struct kiosk *k, const char *id)
 {
 	size_t n = strlen(k->staff.pin);
+	if (k->staff.check && strcmp(id, "lang") != 0 && strcmp(id, "large") != 0)
+		return; /* the pad waits for the check */
 	if (strncmp(id, "keypad.", 7) == 0 && !locked(k)) {
 		const char *key = id + 7;
 		k->staff.error[0] = '\0';
@@ -233,8 +274,12 @@ static void pin_draw(struct kiosk *k)
 	int fh = ui_mm(k->ui, 14, 1);
 	struct ui_rect field = {right.x, right.y, right.w, fh};
 	ui_frame(k->ui, field, 2, UI_C_MUTED);
-	ui_text(k->ui, ui_inset(field, ui_mm(k->ui, 2, 0)), dots, UI_SIZE_BODY, UI_CENTRE,
-		UI_C_TEXT);
+	if (k->staff.check)
+		ui_text(k->ui, ui_inset(field, ui_mm(k->ui, 2, 0)), ui_str(k->ui, "pin.checking"),
+			UI_SIZE_BODY, UI_CENTRE, UI_C_MUTED);
+	else
+		ui_text(k->ui, ui_inset(field, ui_mm(k->ui, 2, 0)), dots, UI_SIZE_BODY, UI_CENTRE,
+			UI_C_TEXT);
 	int foot = ui_mm(k->ui, 14, 1) + ui_mm(k->ui, 4, 0);
 	struct ui_rect pad = {right.x, right.y + fh + ui_mm(k->ui, 3, 0), right.w,
 			      right.h - fh - ui_mm(k->ui, 3, 0) - foot - ui_mm(k->ui, 17, 1)};
