@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One line of JSON; reals with 6 significant digits (10.2, not 10.19999). */
 #define CTL_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(6))
@@ -351,4 +352,19 @@ void ctl_cleanup(struct ctl *c)
 	store_close(c->st);
 	c->st = NULL;
 	store_key_clear();
+}
+
+int ctl_write_all(int fd, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	while (n) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }

@@ -82,6 +82,9 @@ int ctl_usage(struct ctl *c, const char *fmt, ...) __attribute__((format(printf,
 /* Prints a storage failure with the store's message; returns CTL_STORAGE. */
 int ctl_storage(struct ctl *c, int rc);
 
+/* Writes all n bytes of p to fd (again after EINTR). 0, or -1 (errno). */
+int ctl_write_all(int fd, const void *p, size_t n);
+
 /* Writes a result and takes ownership of obj (which gets "ok": true).
  * With --json the object is printed as one line; otherwise `text` is
  * printed when given, else the object is rendered as "key: value" lines.

@@ -152,20 +152,6 @@ static int fsync_dir_of(const char *path)
 	return r;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int init_key(struct ctl *c, const char *path)
 {
 	unsigned char raw[KEY_LEN];
@@ -176,7 +162,7 @@ static int init_key(struct ctl *c, const char *path)
 				   "cannot create %.60s: %s%s", path, strerror(errno),
 				   errno == EEXIST ? " (a key is never replaced)" : "");
 	randombytes_buf(raw, sizeof(raw));
-	int bad = write_all(fd, raw, sizeof(raw)) || fsync(fd);
+	int bad = ctl_write_all(fd, raw, sizeof(raw)) || fsync(fd);
 	bad |= close(fd) != 0;
 	bad = bad || fsync_dir_of(path);
 	key_derive(&k, raw);
@@ -214,16 +200,16 @@ static int seal_to(int fd, unsigned char hdr[HDR_LEN], const struct bkey *k,
 	if (!out)
 		return -1;
 	crypto_secretstream_xchacha20poly1305_init_push(&ss, hdr + OFF_SS, k->stream);
-	int bad = write_all(fd, hdr, HDR_LEN);
+	int bad = ctl_write_all(fd, hdr, HDR_LEN);
 	for (size_t off = 0; !bad && (off < len || off == 0);) {
 		size_t n = len - off < CHUNK ? len - off : CHUNK;
-		unsigned char tag = off + n == len ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
-						   : 0;
+		unsigned char tag =
+		    off + n == len ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0;
 		unsigned long long clen = 0;
-		crypto_secretstream_xchacha20poly1305_push(&ss, out + 4, &clen, image + off, n,
-							   hdr, HDR_LEN, tag);
+		crypto_secretstream_xchacha20poly1305_push(&ss, out + 4, &clen, image + off, n, hdr,
+							   HDR_LEN, tag);
 		put_be(out, clen, 4);
-		bad = write_all(fd, out, 4 + (size_t)clen);
+		bad = ctl_write_all(fd, out, 4 + (size_t)clen);
 		off += n;
 		if (tag)
 			break;
@@ -243,8 +229,8 @@ static int write_backup(struct ctl *c, const char *path, unsigned char hdr[HDR_L
 		return ctl_refusef(c, "--to", "bad_path", "the path is too long");
 	int fd = mkstemp(tmp);
 	if (fd < 0)
-		return ctl_refusef(c, "--to", "write_failed", "cannot create a file beside %.60s: %s",
-				   path, strerror(errno));
+		return ctl_refusef(c, "--to", "write_failed",
+				   "cannot create a file beside %.60s: %s", path, strerror(errno));
 	int bad = seal_to(fd, hdr, k, image, len) || fsync(fd);
 	int e = errno;
 	bad |= close(fd) != 0;
@@ -340,8 +326,9 @@ int ctl_cmd_backup(struct ctl *c, int argc, char **argv)
 	}
 	return ctl_emit(c,
 			json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "to", to, "bus", id.bus_id,
-				  "database_id", id.database_id, "audit_seq", (json_int_t)id.audit_seq,
-				  "bytes", (json_int_t)len, "key_id", k.id_hex),
+				  "database_id", id.database_id, "audit_seq",
+				  (json_int_t)id.audit_seq, "bytes", (json_int_t)len, "key_id",
+				  k.id_hex),
 			NULL);
 }
 
@@ -447,8 +434,8 @@ static int check_in_use(struct ctl *c, const char *path, int dest, int new_ident
 		return CTL_OK;
 	struct vb_reason r;
 	if (vb)
-		vb_reason_set(&r, "dest_exists", "%.40s exists (not a readable database); %s",
-			      path, hint);
+		vb_reason_set(&r, "dest_exists", "%.40s exists (not a readable database); %s", path,
+			      hint);
 	else if (kin == STORE_KIN_AHEAD)
 		vb_reason_set(&r, "identity_in_use",
 			      "%.40s is this same database, at or past the backup: two copies "
@@ -557,8 +544,8 @@ int ctl_cmd_restore(struct ctl *c, int argc, char **argv)
 	vb = store_begin(mem);
 	if (!vb && new_identity)
 		vb = store_identity_renew(mem, new_id);
-	snprintf(detail, sizeof(detail), "from_seq=%" PRId64 " key=%s%s%s", id.audit_seq,
-		 k.id_hex, new_identity ? " cloned_from=" : "", new_identity ? id.database_id : "");
+	snprintf(detail, sizeof(detail), "from_seq=%" PRId64 " key=%s%s%s", id.audit_seq, k.id_hex,
+		 new_identity ? " cloned_from=" : "", new_identity ? id.database_id : "");
 	if (!vb)
 		vb = store_audit_append(mem, c->now, "admin", "backup.restore", NULL, detail);
 	if (!vb)
@@ -572,10 +559,10 @@ int ctl_cmd_restore(struct ctl *c, int argc, char **argv)
 		return vb == VB_EEXIST ? rc : CTL_STORAGE;
 	}
 	store_close(mem);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:b}", "db", dest, "bus", id.bus_id,
-			      "database_id", new_identity ? new_id : id.database_id,
-			      "backup_audit_seq", (json_int_t)id.audit_seq, "new_identity",
-			      new_identity);
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:I, s:b}", "db", dest, "bus", id.bus_id, "database_id",
+		      new_identity ? new_id : id.database_id, "backup_audit_seq",
+		      (json_int_t)id.audit_seq, "new_identity", new_identity);
 	if (new_identity)
 		json_object_set_new(o, "cloned_from", json_string(id.database_id));
 	return ctl_emit(c, o, NULL);

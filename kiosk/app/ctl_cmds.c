@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"person", "add", ctl_cmd_person_add, "register a person (de-duplicated by document)"},
     {"person", "find", ctl_cmd_person_find, "look a person up by document"},
     {"purge", NULL, ctl_cmd_purge, "clear the personal data the platform already holds"},
+    {"consent", "show", ctl_cmd_consent_show, "the consent signed for a visit, its signature"},
     {"lot", "add", ctl_cmd_lot_add, "put a vaccine lot on board"},
     {"lot", "list", ctl_cmd_lot_list, "list the lots on board and their stock"},
     {"lot", "recall", ctl_cmd_lot_recall, "mark a lot recalled"},

@@ -31,6 +31,7 @@ int ctl_cmd_staff_list(struct ctl *c, int argc, char **argv);
 int ctl_cmd_person_add(struct ctl *c, int argc, char **argv);
 int ctl_cmd_person_find(struct ctl *c, int argc, char **argv);
 int ctl_cmd_purge(struct ctl *c, int argc, char **argv);
+int ctl_cmd_consent_show(struct ctl *c, int argc, char **argv);
 int ctl_cmd_lot_add(struct ctl *c, int argc, char **argv);
 int ctl_cmd_lot_list(struct ctl *c, int argc, char **argv);
 int ctl_cmd_lot_recall(struct ctl *c, int argc, char **argv);

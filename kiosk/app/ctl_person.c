@@ -1,6 +1,7 @@
 /*
  * ctl_person: `person add` (look up before create, by document type and
- * normalised number), `person find` and `purge` (store_person_purge).
+ * normalised number), `person find` and `purge` (store_person_purge and
+ * store_print_purge).
  */
 #include "config.h"
 #include "ctl.h"
@@ -11,6 +12,7 @@
 #include "prereg.h"
 #include "store.h"
 #include "store_person.h"
+#include "store_print.h"
 #include "vbdate.h"
 
 #include <stdio.h>
@@ -214,7 +216,8 @@ int ctl_cmd_purge(struct ctl *c, int argc, char **argv)
 			   "of the persons whose last visit is at least --days days old and\n"
 			   "whose records the platform has all acknowledged. Their records,\n"
 			   "the counts and the reports stay; a returning resident is found by\n"
-			   "document and registered into the same record again.");
+			   "document and registered into the same record again. Printouts\n"
+			   "(tickets, certificates) printed or given up --days ago go too.");
 	if (rc || (rc = ctl_config(c)))
 		return rc;
 	long days = c->cfg->retention_days;
@@ -224,10 +227,13 @@ int ctl_cmd_purge(struct ctl *c, int argc, char **argv)
 	if ((rc = ctl_store(c, 0)))
 		return rc;
 	const int32_t last_seen = c->today - (int32_t)days;
-	int64_t n = 0;
+	int64_t n = 0, jobs = 0;
 	int vb = store_begin(c->st);
 	if (!vb)
 		vb = store_person_purge(c->st, last_seen, "admin", c->now, &n);
+	if (!vb)
+		vb = store_print_purge(c->st, c->now - (int64_t)days * 86400, "admin", c->now,
+				       &jobs);
 	if (!vb)
 		vb = store_commit(c->st);
 	if (vb) {
@@ -237,7 +243,8 @@ int ctl_cmd_purge(struct ctl *c, int argc, char **argv)
 	char day[11];
 	vbdate_format(last_seen, day);
 	return ctl_emit(c,
-			json_pack("{s:I, s:s, s:i}", "purged", (json_int_t)n, "last_seen_by", day,
-				  "retention_days", (int)days),
+			json_pack("{s:I, s:I, s:s, s:i}", "purged", (json_int_t)n, "print_jobs",
+				  (json_int_t)jobs, "last_seen_by", day, "retention_days",
+				  (int)days),
 			NULL);
 }

@@ -458,8 +458,8 @@ int store_open(const char *path, struct store **out, struct vb_reason *why)
 	 * table (SQLite's way to change a column) drops the table others
 	 * refer to, and checks the references itself (foreign_key_check). */
 	int before = 0;
-	if ((rc = store_schema_version(st, &before)) || (rc = store_schema_migrate(st, why)) ||
-	    (rc = store_seal_check_key(st, why)))
+	if ((rc = store_seal_functions(st)) || (rc = store_schema_version(st, &before)) ||
+	    (rc = store_schema_migrate(st, why)) || (rc = store_seal_check_key(st, why)))
 		goto out;
 	/* After migrating a database that had data, move everything into the
 	 * file and empty the log, so that pages a step rewrote (persons once

@@ -1,13 +1,16 @@
 /*
  * store_cert: issued certificates and trusted issuer keys (store_cert.h);
- * tables made by migration step 4 (store_migrations.c).
+ * tables made by migration step 4 (store_migrations.c); the payload is
+ * sealed (step 9, store_seal.h) for the certificate's id.
  */
 #include "store_cert.h"
 
 #include "store_audit.h"
 #include "store_int.h"
+#include "store_seal.h"
 
 #include <openssl/evp.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,7 +87,8 @@ int store_cert_add(struct store *st, struct store_cert *c, const char *actor, in
 	    (rc = store_bind_text(st, s, 3, c->dose_id)) ||
 	    (rc = store_bind_text(st, s, 4, c->person_id)) ||
 	    (rc = store_bind_text(st, s, 5, c->format)) ||
-	    (rc = store_bind_text(st, s, 6, c->payload)) ||
+	    (rc = store_seal_bind_bytes(st, s, 6, "certificate", "payload", id, c->payload,
+					strlen(c->payload))) ||
 	    (rc = store_bind_text(st, s, 7, c->kid)) ||
 	    (rc = store_bind_text(st, s, 8, c->certificate_id)) ||
 	    (rc = store_bind_int64(st, s, 9, c->issued_at)) ||
@@ -133,12 +137,14 @@ int store_cert_get_dose(struct store *st, const char *dose_id, const char *forma
 	    store_column_text(s, 2, c->dose_id, sizeof(c->dose_id)) ||
 	    store_column_text(s, 3, c->person_id, sizeof(c->person_id)) ||
 	    store_column_text(s, 4, c->format, sizeof(c->format)) ||
-	    store_column_text(s, 5, c->payload, sizeof(c->payload)) ||
 	    store_column_text(s, 6, c->kid, sizeof(c->kid)) ||
 	    store_column_text(s, 7, c->certificate_id, sizeof(c->certificate_id))) {
 		rc = store_err_set(st, VB_ECORRUPT, "a stored certificate row is malformed");
 		goto out;
 	}
+	if ((rc = store_seal_open(st, s, 5, "certificate", "payload", c->id, c->payload,
+				  sizeof(c->payload))))
+		goto out;
 	c->issued_at = sqlite3_column_int64(s, 8);
 	c->expires_at = sqlite3_column_int64(s, 9);
 	c->created_at = sqlite3_column_int64(s, 10);
@@ -146,6 +152,7 @@ int store_cert_get_dose(struct store *st, const char *dose_id, const char *forma
 	memcpy(out, c, sizeof(*c));
 out:
 	store_stmt_reset(s);
+	sodium_memzero(c, sizeof(*c));
 	free(c);
 	return rc;
 }

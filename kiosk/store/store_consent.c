@@ -1,11 +1,13 @@
 /*
  * store_consent: informed consents (store_consent.h); table made by
- * migration step 6 (store_migrations.c).
+ * migration step 6 (store_migrations.c), the signature sealed for the
+ * consent's id since step 9 (store_seal.h).
  */
 #include "store_consent.h"
 
 #include "store_audit.h"
 #include "store_int.h"
+#include "store_seal.h"
 #include "store_visit.h"
 
 #include <stdio.h>
@@ -89,8 +91,8 @@ int store_consent_add(struct store *st, struct store_consent *c, const uint8_t *
 	    (rc = store_bind_text(st, s, 3, c->text_key)) ||
 	    (rc = store_bind_text(st, s, 4, c->lang)) ||
 	    (rc = store_bind_text(st, s, 5, c->ask_staff)) ||
-	    (rc = store_bind_blob(st, s, 6, png, n)) || (rc = store_bind_int64(st, s, 7, now)) ||
-	    (rc = store_step_done(st, s)))
+	    (rc = store_seal_bind_bytes(st, s, 6, "consent", "signature", id, png, n)) ||
+	    (rc = store_bind_int64(st, s, 7, now)) || (rc = store_step_done(st, s)))
 		goto out;
 	snprintf(detail, sizeof(detail), "visit=%s text=%s lang=%s", c->visit_id, c->text_key,
 		 c->lang);
@@ -124,15 +126,9 @@ int store_consent_get_visit(struct store *st, const char *visit_id, struct store
 		store_column_text(s, 3, c.lang, sizeof(c.lang));
 		store_column_text(s, 4, c.ask_staff, sizeof(c.ask_staff));
 		c.signed_at = sqlite3_column_int64(s, 5);
-		rc = VB_OK;
-		if (png) {
-			len = (size_t)sqlite3_column_bytes(s, 6);
-			copy = malloc(len ? len : 1);
-			if (copy)
-				memcpy(copy, sqlite3_column_blob(s, 6), len);
-			else
-				rc = store_err_set(st, VB_ENOMEM, "no memory for the signature");
-		}
+		rc =
+		    png ? store_seal_open_bytes(st, s, 6, "consent", "signature", c.id, &copy, &len)
+			: VB_OK;
 	}
 	store_stmt_reset(s);
 	if (rc)

@@ -1,6 +1,8 @@
 /*
  * store_history: the expected residents and the doses the platform holds
- * for them (store_history.h). The tables are made by migration step 5.
+ * for them (store_history.h). The tables are made by migration step 5 and
+ * sealed by step 9: both are found by the document's keyed hash, and only
+ * expected keeps the number (sealed), for the pull.
  */
 #include "store_history.h"
 
@@ -15,15 +17,14 @@
 #include "vbdate.h"
 
 static const char SQL_EXPECT[] =
-    "INSERT INTO expected (doc_type, doc_number, added_at) VALUES (?1, ?2, ?3)"
+    "INSERT INTO expected (doc_hash, doc_type, doc_number, added_at) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT DO NOTHING";
 static const char SQL_EXPECTED[] =
-    "SELECT doc_type, doc_number, cursor FROM expected ORDER BY cursor, doc_type, doc_number";
-static const char SQL_SET_CURSOR[] =
-    "UPDATE expected SET cursor = ?3 WHERE doc_type = ?1 AND doc_number = ?2";
+    "SELECT doc_hash, doc_type, doc_number, cursor FROM expected ORDER BY cursor, doc_hash";
+static const char SQL_SET_CURSOR[] = "UPDATE expected SET cursor = ?2 WHERE doc_hash = ?1";
 static const char SQL_ADD[] =
-    "INSERT INTO platform_dose (server_id, doc_type, doc_number, product, lot, dose_number,"
-    " given_on, pulled_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, date(?7 * 86400, 'unixepoch'), ?8)"
+    "INSERT INTO platform_dose (server_id, doc_hash, product, lot, dose_number, given_on,"
+    " pulled_at) VALUES (?1, ?2, ?3, ?4, ?5, date(?6 * 86400, 'unixepoch'), ?7)"
     " ON CONFLICT (server_id) DO NOTHING";
 /* By the keyed hash of the document (store_seal.h). */
 static const char SQL_PERSON_OF_DOC[] = "SELECT id FROM person WHERE doc_hash = ?1";
@@ -31,25 +32,35 @@ static const char SQL_PERSON_OF_DOC[] = "SELECT id FROM person WHERE doc_hash = 
 static const char SQL_TO_IMPORT[] =
     "SELECT server_id, product, lot, unixepoch(given_on) / 86400,"
     " CASE WHEN dose_number > 0 THEN dose_number"
-    "  ELSE (SELECT count(*) FROM dose WHERE person_id = ?3 AND given_on < p.given_on) + 1 END"
-    " FROM platform_dose p WHERE doc_type = ?1 AND doc_number = ?2 AND dose_id IS NULL"
+    "  ELSE (SELECT count(*) FROM dose WHERE person_id = ?2 AND given_on < p.given_on) + 1 END"
+    " FROM platform_dose p WHERE doc_hash = ?1 AND dose_id IS NULL"
     " ORDER BY given_on, server_id LIMIT 1";
 static const char SQL_IMPORTED[] = "UPDATE platform_dose SET dose_id = ?2 WHERE server_id = ?1";
 
-static int check_doc(struct store *st, enum iddoc_type type, const char *number)
+/* Checks the document and makes its keyed hash (and its hex, the row id
+ * the sealed number of expected is bound to; hex may be NULL). */
+static int doc_hash_of(struct store *st, enum iddoc_type type, const char *number,
+		       uint8_t hash[STORE_HASH_LEN], char hex[2 * STORE_HASH_LEN + 1])
 {
 	if (!iddoc_type_name(type) || !number || !number[0] || strlen(number) > IDDOC_NUMBER_MAX)
 		return store_err_set(st, VB_EINVAL, "history: bad document type or number");
-	return VB_OK;
+	int rc = store_person_doc_hash(st, type, number, hash);
+	if (!rc && hex)
+		store_hex(hash, STORE_HASH_LEN, hex);
+	return rc;
 }
 
 int store_history_expect(struct store *st, enum iddoc_type type, const char *number, int64_t now)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = check_doc(st, type, number);
+	uint8_t hash[STORE_HASH_LEN];
+	char hex[2 * STORE_HASH_LEN + 1];
+	int rc = doc_hash_of(st, type, number, hash, hex);
 	if (!rc && !(rc = store_stmt(st, SQL_EXPECT, &s)) &&
-	    !(rc = store_bind_text(st, s, 1, iddoc_type_name(type))) &&
-	    !(rc = store_bind_text(st, s, 2, number)) && !(rc = store_bind_int64(st, s, 3, now)))
+	    !(rc = store_bind_blob(st, s, 1, hash, sizeof(hash))) &&
+	    !(rc = store_bind_text(st, s, 2, iddoc_type_name(type))) &&
+	    !(rc = store_seal_bind(st, s, 3, "expected", "doc_number", hex, number)) &&
+	    !(rc = store_bind_int64(st, s, 4, now)))
 		rc = store_step_done(st, s);
 	store_stmt_reset(s);
 	return rc;
@@ -60,17 +71,21 @@ int store_history_expected(struct store *st, int (*cb)(void *arg, const struct s
 {
 	sqlite3_stmt *s = NULL;
 	struct store_expected e;
-	char type[32];
+	char type[32], hex[2 * STORE_HASH_LEN + 1];
 	int rc = store_stmt(st, SQL_EXPECTED, &s);
 	while (!rc && (rc = store_step(st, s)) == 1) {
 		memset(&e, 0, sizeof(e));
-		if (store_column_text(s, 0, type, sizeof(type)) ||
+		if (sqlite3_column_bytes(s, 0) != STORE_HASH_LEN ||
+		    store_column_text(s, 1, type, sizeof(type)) ||
 		    iddoc_type_from_name(type, &e.doc_type) ||
-		    store_column_text(s, 1, e.doc_number, sizeof(e.doc_number)) ||
-		    store_column_text(s, 2, e.cursor, sizeof(e.cursor))) {
+		    store_column_text(s, 3, e.cursor, sizeof(e.cursor))) {
 			rc = store_err_set(st, VB_ECORRUPT, "an expected row is malformed");
 			break;
 		}
+		store_hex(sqlite3_column_blob(s, 0), STORE_HASH_LEN, hex);
+		if ((rc = store_seal_open(st, s, 2, "expected", "doc_number", hex, e.doc_number,
+					  sizeof(e.doc_number))))
+			break;
 		rc = cb(arg, &e);
 	}
 	store_stmt_reset(s);
@@ -81,13 +96,13 @@ int store_history_set_cursor(struct store *st, enum iddoc_type type, const char 
 			     const char *cursor)
 {
 	sqlite3_stmt *s = NULL;
-	int rc = check_doc(st, type, number);
+	uint8_t hash[STORE_HASH_LEN];
+	int rc = doc_hash_of(st, type, number, hash, NULL);
 	if (!rc && (!cursor || strlen(cursor) >= STORE_HISTORY_CURSOR_SIZE))
 		rc = store_err_set(st, VB_EINVAL, "history: bad cursor");
 	if (!rc && !(rc = store_stmt(st, SQL_SET_CURSOR, &s)) &&
-	    !(rc = store_bind_text(st, s, 1, iddoc_type_name(type))) &&
-	    !(rc = store_bind_text(st, s, 2, number)) &&
-	    !(rc = store_bind_text(st, s, 3, cursor)) && !(rc = store_step_done(st, s)) &&
+	    !(rc = store_bind_blob(st, s, 1, hash, sizeof(hash))) &&
+	    !(rc = store_bind_text(st, s, 2, cursor)) && !(rc = store_step_done(st, s)) &&
 	    sqlite3_changes(st->db) == 0)
 		rc = VB_ENOTFOUND;
 	store_stmt_reset(s);
@@ -99,18 +114,18 @@ int store_history_import(struct store *st, const char *person_id, enum iddoc_typ
 {
 	sqlite3_stmt *s = NULL;
 	size_t added = 0;
+	uint8_t hash[STORE_HASH_LEN];
 	int rc = store_need_tx(st, "store_history_import");
 	if (!rc)
-		rc = check_doc(st, type, number);
+		rc = doc_hash_of(st, type, number, hash, NULL);
 	/* One at a time: each import changes the counts of the next. */
 	while (!rc) {
 		struct store_dose d;
 		char server_id[STORE_HISTORY_ID_SIZE];
 		memset(&d, 0, sizeof(d));
 		if ((rc = store_stmt(st, SQL_TO_IMPORT, &s)) ||
-		    (rc = store_bind_text(st, s, 1, iddoc_type_name(type))) ||
-		    (rc = store_bind_text(st, s, 2, number)) ||
-		    (rc = store_bind_text(st, s, 3, person_id)))
+		    (rc = store_bind_blob(st, s, 1, hash, sizeof(hash))) ||
+		    (rc = store_bind_text(st, s, 2, person_id)))
 			break;
 		if ((rc = store_step(st, s)) != 1)
 			break;
@@ -146,7 +161,7 @@ int store_history_add(struct store *st, const struct store_platform_dose *d, int
 	uint8_t doc_hash[STORE_HASH_LEN];
 	int rc = store_need_tx(st, "store_history_add");
 	if (!rc)
-		rc = check_doc(st, d->doc_type, d->doc_number);
+		rc = doc_hash_of(st, d->doc_type, d->doc_number, doc_hash, NULL);
 	if (!rc && (!d->server_id[0] || !memchr(d->server_id, '\0', sizeof(d->server_id)) ||
 		    d->dose_number < 0 || d->given_on == VBDATE_NONE ||
 		    !memchr(d->lot, '\0', sizeof(d->lot))))
@@ -155,20 +170,18 @@ int store_history_add(struct store *st, const struct store_platform_dose *d, int
 		rc = store_check_token(st, "history product", d->product, sizeof(d->product));
 	if (rc || (rc = store_stmt(st, SQL_ADD, &s)) ||
 	    (rc = store_bind_text(st, s, 1, d->server_id)) ||
-	    (rc = store_bind_text(st, s, 2, iddoc_type_name(d->doc_type))) ||
-	    (rc = store_bind_text(st, s, 3, d->doc_number)) ||
-	    (rc = store_bind_text(st, s, 4, d->product)) ||
-	    (rc = store_bind_text(st, s, 5, d->lot)) ||
-	    (rc = store_bind_int64(st, s, 6, d->dose_number)) ||
-	    (rc = store_bind_int64(st, s, 7, d->given_on)) ||
-	    (rc = store_bind_int64(st, s, 8, now)) || (rc = store_step_done(st, s)))
+	    (rc = store_bind_blob(st, s, 2, doc_hash, sizeof(doc_hash))) ||
+	    (rc = store_bind_text(st, s, 3, d->product)) ||
+	    (rc = store_bind_text(st, s, 4, d->lot)) ||
+	    (rc = store_bind_int64(st, s, 5, d->dose_number)) ||
+	    (rc = store_bind_int64(st, s, 6, d->given_on)) ||
+	    (rc = store_bind_int64(st, s, 7, now)) || (rc = store_step_done(st, s)))
 		goto out;
 	if (sqlite3_changes(st->db) == 0) {
 		rc = VB_EEXIST;
 		goto out;
 	}
-	if ((rc = store_person_doc_hash(st, d->doc_type, d->doc_number, doc_hash)) ||
-	    (rc = store_stmt(st, SQL_PERSON_OF_DOC, &s)) ||
+	if ((rc = store_stmt(st, SQL_PERSON_OF_DOC, &s)) ||
 	    (rc = store_bind_blob(st, s, 1, doc_hash, sizeof(doc_hash))))
 		goto out;
 	rc = store_step(st, s);

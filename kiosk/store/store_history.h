@@ -1,6 +1,8 @@
 /*
  * store_history: what the platform knows of the residents expected at the
- * next stops (tables expected, platform_dose; migration step 5).
+ * next stops (tables expected, platform_dose; migration steps 5 and 9:
+ * documents kept as keyed hashes, expected's numbers sealed, so every
+ * function that takes or gives a number needs the data key).
  *
  * Before the bus leaves coverage, the sync engine pulls the dose histories
  * of the expected residents (by identity document) into platform_dose.
@@ -49,8 +51,8 @@ struct store_expected {
 };
 
 /*
- * Calls cb for each expected resident, by cursor then document (so those
- * with the same cursor come together). A nonzero return of cb stops the
+ * Calls cb for each expected resident, by cursor then document hash (so
+ * those with the same cursor come together). A nonzero return of cb stops the
  * walk and is returned. VB_OK or a storage error. cb must not write.
  */
 int store_history_expected(struct store *st, int (*cb)(void *arg, const struct store_expected *e),

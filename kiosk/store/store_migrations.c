@@ -445,6 +445,94 @@ static const char step8_sql[] =
     ") STRICT, WITHOUT ROWID;"
     "DELETE FROM meta WHERE key = 'kiosk_staff_pin';";
 
+/*
+ * Step 9: the rest of the personal data sealed at rest (store_seal.h),
+ * the way step 7 sealed the person table. expected is keyed by the
+ * document's keyed hash (doc_hash, as in person) with the number sealed
+ * for row "<hex of doc_hash>"; platform_dose keeps the hash only (its
+ * doses are imported for the person whose doc_hash it is). The consent's
+ * signature image, the certificate's QR payload (it carries the name and
+ * birth date) and a print job's bytes (tickets and certificates as
+ * printed; their length moves to n_bytes) become sealed BLOBs for their
+ * row's id. Tables whose column
+ * changes type are rebuilt; the rows stored in clear are sealed on the way
+ * by the SQL functions vb_seal and vb_doc_hash, which need the data key
+ * when there are any rows.
+ */
+static const char step9_sql[] =
+    "CREATE TABLE expected_sealed ("
+    " doc_hash BLOB PRIMARY KEY NOT NULL CHECK (length(doc_hash) = 32),"
+    " doc_type TEXT NOT NULL,"
+    " doc_number BLOB NOT NULL,"
+    " cursor TEXT NOT NULL DEFAULT '',"
+    " added_at INTEGER NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO expected_sealed SELECT h, doc_type,"
+    " vb_seal('expected', 'doc_number', lower(hex(h)), doc_number), cursor, added_at"
+    " FROM (SELECT vb_doc_hash(doc_type, doc_number) AS h, * FROM expected);"
+    "DROP TABLE expected;"
+    "ALTER TABLE expected_sealed RENAME TO expected;"
+
+    "CREATE TABLE platform_dose_sealed ("
+    " server_id TEXT PRIMARY KEY NOT NULL,"
+    " doc_hash BLOB NOT NULL CHECK (length(doc_hash) = 32),"
+    " product TEXT NOT NULL CHECK (product <> ''),"
+    " lot TEXT NOT NULL,"
+    " dose_number INTEGER NOT NULL CHECK (dose_number >= 0),"
+    " given_on TEXT NOT NULL CHECK (date(given_on) IS given_on),"
+    " dose_id TEXT REFERENCES dose (id),"
+    " pulled_at INTEGER NOT NULL"
+    ") STRICT;"
+    "INSERT INTO platform_dose_sealed SELECT server_id, vb_doc_hash(doc_type, doc_number),"
+    " product, lot, dose_number, given_on, dose_id, pulled_at FROM platform_dose;"
+    "DROP TABLE platform_dose;"
+    "ALTER TABLE platform_dose_sealed RENAME TO platform_dose;"
+    "CREATE INDEX platform_dose_doc ON platform_dose (doc_hash);"
+
+    "CREATE TABLE consent_sealed ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " visit_id TEXT NOT NULL UNIQUE REFERENCES visit (id),"
+    " text_key TEXT NOT NULL CHECK (text_key <> ''),"
+    " lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),"
+    " ask_staff TEXT NOT NULL DEFAULT '',"
+    " signature BLOB NOT NULL CHECK (length(signature) >= 56),"
+    " signed_at INTEGER NOT NULL"
+    ") STRICT;"
+    "INSERT INTO consent_sealed SELECT id, visit_id, text_key, lang, ask_staff,"
+    " vb_seal('consent', 'signature', id, signature), signed_at FROM consent;"
+    "DROP TABLE consent;"
+    "ALTER TABLE consent_sealed RENAME TO consent;"
+    "CREATE TRIGGER consent_no_update BEFORE UPDATE ON consent"
+    " BEGIN SELECT RAISE(ABORT, 'a signed consent is never changed'); END;"
+
+    "CREATE TABLE certificate_sealed ("
+    " id TEXT PRIMARY KEY NOT NULL,"
+    " visit_id TEXT NOT NULL REFERENCES visit (id),"
+    " dose_id TEXT NOT NULL REFERENCES dose (id),"
+    " person_id TEXT NOT NULL REFERENCES person (id),"
+    " format TEXT NOT NULL CHECK (format IN ('dcc', 'shc')),"
+    " payload BLOB NOT NULL CHECK (length(payload) >= 56),"
+    " kid TEXT NOT NULL CHECK (kid <> ''),"
+    " certificate_id TEXT NOT NULL DEFAULT '',"
+    " issued_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " UNIQUE (dose_id, format)"
+    ") STRICT;"
+    "INSERT INTO certificate_sealed SELECT id, visit_id, dose_id, person_id, format,"
+    " vb_seal('certificate', 'payload', id, payload), kid, certificate_id, issued_at,"
+    " expires_at, created_at FROM certificate;"
+    "DROP TABLE certificate;"
+    "ALTER TABLE certificate_sealed RENAME TO certificate;"
+    "CREATE INDEX certificate_visit ON certificate (visit_id);"
+    "CREATE INDEX certificate_person ON certificate (person_id);"
+    "CREATE TRIGGER certificate_no_update BEFORE UPDATE ON certificate"
+    " BEGIN SELECT RAISE(ABORT, 'an issued certificate is never changed'); END;"
+
+    "ALTER TABLE print_job ADD COLUMN n_bytes INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE print_job SET n_bytes = length(bytes),"
+    " bytes = vb_seal('print_job', 'bytes', id, bytes);";
+
 const struct store_migration store_migrations[] = {
     {1, "meta, outbox, audit", step1_sql, store_meta_bootstrap},
     {2, "domain tables", step2_sql, NULL},
@@ -454,6 +542,7 @@ const struct store_migration store_migrations[] = {
     {6, "informed consents", step6_sql, NULL},
     {7, "personal fields sealed", step7_sql, store_person_seal_migrate},
     {8, "staff and their PIN hashes", step8_sql, NULL},
+    {9, "the rest of the personal data sealed", step9_sql, NULL},
 };
 
 const size_t store_migrations_count = sizeof(store_migrations) / sizeof(store_migrations[0]);

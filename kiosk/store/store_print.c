@@ -1,21 +1,23 @@
 /*
  * store_print: the print-job queue (store_print.h); table made by
- * migration step 3.
+ * migration step 3, the bytes sealed for the job's id since step 9 (what
+ * is printed names the resident) with their length in n_bytes.
  */
 #include "store_print.h"
 
 #include "store_audit.h"
 #include "store_int.h"
+#include "store_seal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char SQL_ADD[] = "INSERT INTO print_job (id, kind, record_id, bytes, created_at,"
-			      " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+static const char SQL_ADD[] = "INSERT INTO print_job (id, kind, record_id, bytes, n_bytes,"
+			      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
 #define JOB_COLS                                                                                   \
 	"SELECT id, kind, coalesce(record_id, ''), state, attempts, last_error, created_at,"       \
-	" updated_at, length(bytes)"
+	" updated_at, n_bytes"
 static const char SQL_NEXT[] = JOB_COLS ", bytes FROM print_job WHERE state = 'pending'"
 					" ORDER BY created_at, id LIMIT 1";
 static const char SQL_GET[] = JOB_COLS " FROM print_job WHERE id = ?1";
@@ -25,9 +27,9 @@ static const char SQL_SET[] = "UPDATE print_job SET state = ?2, last_error = ?3,
 static const char SQL_STATE[] = "SELECT state FROM print_job WHERE id = ?1";
 static const char SQL_LATEST[] = JOB_COLS " FROM print_job ORDER BY created_at DESC, rowid DESC"
 					  " LIMIT 1";
-static const char SQL_COPY[] = "INSERT INTO print_job (id, kind, record_id, bytes, created_at,"
-			       " updated_at) SELECT ?1, kind, record_id, bytes, ?3, ?3"
-			       " FROM print_job WHERE id = ?2";
+static const char SQL_BYTES[] = "SELECT bytes FROM print_job WHERE id = ?1";
+static const char SQL_PURGE[] =
+    "DELETE FROM print_job WHERE state <> 'pending' AND updated_at < ?1";
 static const char SQL_COUNTS[] = "SELECT coalesce(sum(state = 'pending'), 0),"
 				 " coalesce(sum(state = 'done'), 0),"
 				 " coalesce(sum(state = 'failed'), 0) FROM print_job";
@@ -74,14 +76,29 @@ int store_print_add(struct store *st, const char *kind, const char *record_id, c
 	if ((rc = store_id_new(id)) || (rc = store_stmt(st, SQL_ADD, &s)) ||
 	    (rc = store_bind_text(st, s, 1, id)) || (rc = store_bind_text(st, s, 2, kind)) ||
 	    (rc = store_bind_text(st, s, 3, record_id && *record_id ? record_id : NULL)) ||
-	    (rc = store_bind_blob(st, s, 4, bytes, n)) || (rc = store_bind_int64(st, s, 5, now)) ||
-	    (rc = store_step_done(st, s)))
+	    (rc = store_seal_bind_bytes(st, s, 4, "print_job", "bytes", id, bytes, n)) ||
+	    (rc = store_bind_int64(st, s, 5, (int64_t)n)) ||
+	    (rc = store_bind_int64(st, s, 6, now)) || (rc = store_step_done(st, s)))
 		goto out;
 	rc = store_audit_append(st, now, actor, "print.add", id, kind);
 out:
 	store_stmt_reset(s);
 	if (!rc)
 		memcpy(id_out, id, sizeof(id));
+	return rc;
+}
+
+/* Opens the sealed bytes in column col of s, job j's (n_bytes of them). */
+static int open_bytes(struct store *st, sqlite3_stmt *s, int col, const struct store_print_job *j,
+		      uint8_t **out)
+{
+	size_t n = 0;
+	int rc = store_seal_open_bytes(st, s, col, "print_job", "bytes", j->id, out, &n);
+	if (!rc && n != j->n_bytes) {
+		store_seal_free(*out, n);
+		*out = NULL;
+		rc = store_err_set(st, VB_ECORRUPT, "a print job's bytes are not its length");
+	}
 	return rc;
 }
 
@@ -98,10 +115,7 @@ int store_print_next(struct store *st, struct store_print_job *job, uint8_t **by
 		rc = store_err_set(st, VB_ENOTFOUND, "no pending print job");
 	if (rc == 1) {
 		read_job(s, &j);
-		copy = malloc(j.n_bytes);
-		if (copy)
-			memcpy(copy, sqlite3_column_blob(s, 9), j.n_bytes);
-		rc = copy ? VB_OK : store_err_set(st, VB_ENOMEM, "no memory for the print job");
+		rc = open_bytes(st, s, 9, &j, &copy);
 	}
 	store_stmt_reset(s);
 	if (rc)
@@ -205,22 +219,41 @@ int store_print_latest(struct store *st, struct store_print_job *out)
 int store_print_copy(struct store *st, const char *id, const char *actor, int64_t now,
 		     char id_out[STORE_ID_LEN + 1])
 {
-	char kind[STORE_PRINT_KIND_SIZE], new_id[STORE_ID_LEN + 1];
-	struct store_print_job job;
+	struct store_print_job job = {0};
+	uint8_t *bytes = NULL;
 	sqlite3_stmt *s = NULL;
 	int rc = store_need_tx(st, "store_print_copy");
-	if (rc || (rc = store_check_token(st, "actor", actor, STORE_AUDIT_TOKEN_MAX + 1)) ||
-	    (rc = store_print_get(st, id, &job)))
-		return rc;
-	snprintf(kind, sizeof(kind), "%s", job.kind);
-	if ((rc = store_id_new(new_id)) || (rc = store_stmt(st, SQL_COPY, &s)) ||
-	    (rc = store_bind_text(st, s, 1, new_id)) || (rc = store_bind_text(st, s, 2, id)) ||
-	    (rc = store_bind_int64(st, s, 3, now)) || (rc = store_step_done(st, s)))
+	if (rc || (rc = store_print_get(st, id, &job)) || (rc = store_stmt(st, SQL_BYTES, &s)) ||
+	    (rc = store_bind_text(st, s, 1, id)))
 		goto out;
-	rc = store_audit_append(st, now, actor, "print.add", new_id, kind);
-out:
+	if ((rc = store_step(st, s)) == 1)
+		rc = open_bytes(st, s, 0, &job, &bytes);
 	store_stmt_reset(s);
 	if (!rc)
-		memcpy(id_out, new_id, sizeof(new_id));
+		rc = store_print_add(st, job.kind, job.record_id, bytes, job.n_bytes, actor, now,
+				     id_out);
+out:
+	store_stmt_reset(s);
+	store_seal_free(bytes, job.n_bytes);
+	return rc;
+}
+
+int store_print_purge(struct store *st, int64_t before, const char *actor, int64_t now, int64_t *n)
+{
+	char detail[32];
+	sqlite3_stmt *s = NULL;
+	int rc = store_need_tx(st, "store_print_purge");
+	if (rc || (rc = store_check_token(st, "actor", actor, STORE_AUDIT_TOKEN_MAX + 1)) ||
+	    (rc = store_stmt(st, SQL_PURGE, &s)) || (rc = store_bind_int64(st, s, 1, before)) ||
+	    (rc = store_step_done(st, s)))
+		goto out;
+	int64_t gone = sqlite3_changes64(st->db);
+	snprintf(detail, sizeof(detail), "jobs=%lld", (long long)gone);
+	if (gone && (rc = store_audit_append(st, now, actor, "print.purge", NULL, detail)))
+		goto out;
+	if (n)
+		*n = gone;
+out:
+	store_stmt_reset(s);
 	return rc;
 }

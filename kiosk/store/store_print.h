@@ -85,4 +85,14 @@ int store_print_latest(struct store *st, struct store_print_job *out);
 int store_print_copy(struct store *st, const char *id, const char *actor, int64_t now,
 		     char id_out[STORE_ID_LEN + 1]);
 
+/*
+ * Deletes the jobs printed or given up (done, failed) last changed before
+ * `before` (UTC seconds): what was printed names the resident, and nobody
+ * reprints it after the retention. Pending jobs stay. In the caller's
+ * transaction, with the audit row "print.purge" (detail "jobs=N") when any
+ * went; the number in *n (may be NULL). VB_OK, VB_EINVAL, VB_ESTATE (no
+ * transaction) or a storage error.
+ */
+int store_print_purge(struct store *st, int64_t before, const char *actor, int64_t now, int64_t *n);
+
 #endif

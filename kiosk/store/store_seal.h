@@ -21,7 +21,8 @@
 #include "iddoc.h"
 #include "store.h"
 
-#define STORE_HASH_LEN 32
+#define STORE_HASH_LEN	     32
+#define STORE_SEAL_BYTES_MAX (4u << 20) /* a signature, a payload, a print job */
 
 /* VB_OK if a data key is set, else VB_ESTATE with a message naming what
  * (e.g. "store_person_add") needs it. */
@@ -37,6 +38,12 @@ int store_seal_hash(struct store *st, const char *text, uint8_t out[STORE_HASH_L
 int store_seal_bind(struct store *st, sqlite3_stmt *s, int idx, const char *table,
 		    const char *column, const char *row_id, const char *value);
 
+/* Seals len bytes of value (at most STORE_SEAL_BYTES_MAX: a signature
+ * image, a certificate payload, a print job) as store_seal_bind does text.
+ * VB_OK, VB_ESTATE, VB_ERANGE, VB_ENOMEM or the bind's error. */
+int store_seal_bind_bytes(struct store *st, sqlite3_stmt *s, int idx, const char *table,
+			  const char *column, const char *row_id, const void *value, size_t len);
+
 /* Opens the sealed BLOB in column col of the current row of s, sealed for
  * table/column/row_id, into buf (cap bytes, NUL-terminated). VB_OK;
  * VB_ECORRUPT when it fails authentication (tampered, moved from another
@@ -45,6 +52,24 @@ int store_seal_bind(struct store *st, sqlite3_stmt *s, int idx, const char *tabl
  * fit; VB_ESTATE without a key. buf holds "" on any failure. */
 int store_seal_open(struct store *st, sqlite3_stmt *s, int col, const char *table,
 		    const char *column, const char *row_id, char *buf, size_t cap);
+
+/* Opens a BLOB sealed by store_seal_bind_bytes into a new buffer (*out,
+ * *len bytes; release it with store_seal_free). Errors as store_seal_open
+ * (VB_ENOMEM too); *out is NULL on any failure. */
+int store_seal_open_bytes(struct store *st, sqlite3_stmt *s, int col, const char *table,
+			  const char *column, const char *row_id, unsigned char **out, size_t *len);
+
+/* Zeroes and frees what store_seal_open_bytes returned (NULL is fine). */
+void store_seal_free(unsigned char *plain, size_t len);
+
+/*
+ * Makes the SQL functions the migrations seal with on st's connection
+ * (direct use only, never in the schema): vb_seal(table, column, row_id,
+ * value) is store_seal_bind_bytes' BLOB (NULL stays NULL), and
+ * vb_doc_hash(type_name, number) is store_person_doc_hash's. Without a
+ * data key they fail, naming what needs it. Called by store_open().
+ */
+int store_seal_functions(struct store *st);
 
 /*
  * Called by store_open() after the migrations: with a key set, compares

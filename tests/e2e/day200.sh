@@ -13,8 +13,9 @@
 # every Patient, Immunization and AdverseEvent of the bus exactly once by
 # identifier, none invalid. The end-of-day report reconciles captured =
 # acknowledged + pending + failed (and is printed), the audit chain
-# verifies, and no output of ours (kiosk, vaxbusctl, sync) names a
-# resident: every name, ID number and address is grepped for.
+# verifies, and no output of ours (kiosk, vaxbusctl, sync) nor the
+# database file names a resident: every name, ID number and address is
+# grepped for.
 #   day200.sh VAXBUS-KIOSK VAXBUSCTL PLATFORM_DIR
 set -euo pipefail
 kiosk=$1
@@ -354,6 +355,10 @@ check "[ $leaks -eq 0 ]"
 [ "$leaks" -eq 0 ] || cat "$logs"/* | grep -F -o -f "$dir/personal" | sort | uniq -c | head
 # The check can fail: a name the kiosk wrote would be found.
 check "grep -F -q -f \"$dir/personal\" \"$day/cards/r1.json\""
+# Nor the database file and its log: every personal field, consent
+# signature, certificate and printout is sealed before it is written.
+leaks=$(cat "$db" "$db-wal" 2>/dev/null | grep -a -F -c -f "$dir/personal" || true)
+check "[ $leaks -eq 0 ]"
 
 platform_stop day
 echo "day200: $((SECONDS - started)) s, logs $(cat "$logs"/* | wc -l) lines"

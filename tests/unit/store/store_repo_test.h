@@ -1,14 +1,20 @@
 /*
  * store_repo_test: fixtures shared by the tests of the domain
  * repositories — a fresh database with a bus identity in a scratch
- * directory (the process's data key set to repo_key_set's), sample records, row counts, and the
- * audit log checks (chain verifies; no personal data in any row). Include after <cmocka.h>.
+ * directory (the process's data key set to repo_key_set's), a database
+ * as an older schema left it, sample records, row counts, the audit log
+ * checks (chain verifies; no personal data in any row), and a search of
+ * the raw file and its WAL for text stored in clear. Include after
+ * <cmocka.h>.
  */
 #ifndef STORE_REPO_TEST_H
 #define STORE_REPO_TEST_H
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "iddoc.h"
 #include "person.h"
@@ -19,6 +25,7 @@
 #include "store_lot.h"
 #include "store_meta.h"
 #include "store_person.h"
+#include "store_seal.h"
 #include "store_test.h"
 #include "store_visit.h"
 #include "vb_error.h"
@@ -270,6 +277,73 @@ static inline struct store_dose repo_bus_dose(const struct store_visit *v, const
 	snprintf(d.staff, sizeof(d.staff), REPO_STAFF);
 	snprintf(d.source, sizeof(d.source), "bus");
 	return d;
+}
+
+/* 1 if the bytes of needle appear in the file at path (absent: 0). */
+static inline int repo_file_has(const char *path, const char *needle)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return 0;
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	long n = ftell(fp);
+	assert_true(n >= 0);
+	rewind(fp);
+	char *buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	size_t k = strlen(needle);
+	int found = 0;
+	for (size_t i = 0; !found && k <= (size_t)n && i <= (size_t)n - k; i++)
+		found = memcmp(buf + i, needle, k) == 0;
+	free(buf);
+	return found;
+}
+
+/* 1 if needle is in f's database file or its WAL. */
+static inline int repo_db_has(const struct repo_fx *f, const char *needle)
+{
+	char wal[320];
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	return repo_file_has(f->path, needle) || repo_file_has(wal, needle);
+}
+
+/* A raw connection to a new database at path as migrations 1..version
+ * left it (user_version set), for rows stored the way that schema did. */
+static inline sqlite3 *repo_schema_at(const char *path, int version)
+{
+	struct store raw;
+	char sql[48];
+	memset(&raw, 0, sizeof(raw));
+	raw.db = raw_open(path);
+	assert_int_equal(store_seal_functions(&raw), VB_OK);
+	for (int i = 0; i < version; i++) {
+		raw_exec(raw.db, "BEGIN");
+		if (store_migrations[i].sql)
+			raw_exec(raw.db, store_migrations[i].sql);
+		if (store_migrations[i].fn)
+			assert_int_equal(store_migrations[i].fn(&raw), VB_OK);
+		raw_exec(raw.db, "COMMIT");
+	}
+	for (size_t i = 0; i < raw.n_stmts; i++)
+		sqlite3_finalize(raw.stmts[i].stmt);
+	free(raw.stmts);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
+	raw_exec(raw.db, sql);
+	return raw.db;
+}
+
+/* Closes f's database and puts in its place a new file as migrations
+ * 1..version left it; returns a raw connection to that file. */
+static inline sqlite3 *repo_replace_at(struct repo_fx *f, int version)
+{
+	store_close(f->st);
+	f->st = NULL;
+	tdir_cleanup(&f->dir);
+	tdir_init(&f->dir);
+	tdir_file(&f->dir, "bus.db", f->path, sizeof(f->path));
+	return repo_schema_at(f->path, version);
 }
 
 #endif

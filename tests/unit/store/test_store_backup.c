@@ -167,7 +167,8 @@ static void test_new_identity_keeps_the_chain(void **state)
 		assert_int_equal(store_begin(mem), VB_OK);
 		assert_int_equal(store_identity_renew(mem, round ? id2 : id1), VB_OK);
 		assert_int_equal(
-		    store_audit_append(mem, T0 + 100, "admin", "backup.restore", NULL, "x=1"), VB_OK);
+		    store_audit_append(mem, T0 + 100, "admin", "backup.restore", NULL, "x=1"),
+		    VB_OK);
 		assert_int_equal(store_commit(mem), VB_OK);
 		assert_int_equal(store_audit_verify(mem, NULL, NULL), VB_OK);
 	}

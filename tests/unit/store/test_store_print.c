@@ -1,5 +1,7 @@
 /* Print jobs: durable before a byte is sent, oldest first, pending until
- * done, each state change checked, audited, and kept across a reopen. */
+ * done, each state change checked, audited, and kept across a reopen; the
+ * bytes sealed (what is printed names the resident), a copy too; the
+ * purge of old printed jobs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,9 @@
 
 static int setup(void **state)
 {
+	unsigned char key[STORE_KEY_LEN];
+	memset(key, 0x42, sizeof(key)); /* the test data key */
+	assert_int_equal(store_key_set(key), VB_OK);
 	struct tstore *f = tstore_open();
 	assert_int_equal(store_meta_init_identity(f->st, "BUS-1", "S1"), VB_OK);
 	*state = f;
@@ -167,6 +172,48 @@ static void test_latest_and_copy(void **state)
 	assert_int_equal(store_audit_verify(f->st, &bad, NULL), VB_OK);
 }
 
+/* The purge deletes printed and given-up jobs last changed before the
+ * cut, never a pending one, and audits how many. */
+static void test_purge(void **state)
+{
+	struct tstore *f = *state;
+	static const uint8_t b[] = {0x1b, 0x40, 'X'};
+	char old_done[STORE_ID_LEN + 1], old_failed[STORE_ID_LEN + 1],
+	    old_pending[STORE_ID_LEN + 1], new_done[STORE_ID_LEN + 1];
+	struct store_print_job j;
+	int64_t n = -1, p, d, x;
+	add(f->st, "ticket", b, sizeof(b), 10, old_done);
+	add(f->st, "ticket", b, sizeof(b), 10, old_failed);
+	add(f->st, "ticket", b, sizeof(b), 10, old_pending);
+	add(f->st, "ticket", b, sizeof(b), 10, new_done);
+	assert_int_equal(store_print_done(f->st, old_done, 20), VB_OK);
+	assert_int_equal(store_print_fail(f->st, old_failed, "no paper", 20), VB_OK);
+	assert_int_equal(store_print_done(f->st, new_done, 100), VB_OK);
+
+	assert_int_equal(store_print_purge(f->st, 50, "admin", 200, &n), VB_ESTATE);
+	assert_int_equal(store_begin(f->st), VB_OK);
+	assert_int_equal(store_print_purge(f->st, 50, "admin", 200, &n), VB_OK);
+	assert_int_equal(store_commit(f->st), VB_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_print_get(f->st, old_done, &j), VB_ENOTFOUND);
+	assert_int_equal(store_print_get(f->st, old_failed, &j), VB_ENOTFOUND);
+	assert_int_equal(store_print_get(f->st, old_pending, &j), VB_OK);
+	assert_int_equal(store_print_get(f->st, new_done, &j), VB_OK);
+	assert_int_equal(store_print_counts(f->st, &p, &d, &x), VB_OK);
+	assert_true(p == 1 && d == 1 && x == 0);
+	assert_int_equal(store_begin(f->st), VB_OK);
+	assert_int_equal(store_print_purge(f->st, 50, "admin", 201, &n), VB_OK);
+	assert_int_equal(store_commit(f->st), VB_OK);
+	assert_int_equal(n, 0);
+	int64_t bad = 0;
+	assert_int_equal(store_audit_verify(f->st, &bad, NULL), VB_OK);
+	sqlite3 *db = raw_open(f->path);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM audit WHERE action = 'print.purge'"
+				     " AND detail = 'jobs=2' AND actor = 'admin'"),
+			 1);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +221,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_refusals_and_rollback, setup, tstore_teardown),
 	    cmocka_unit_test_setup_teardown(test_survives_reopen, setup, tstore_teardown),
 	    cmocka_unit_test_setup_teardown(test_latest_and_copy, setup, tstore_teardown),
+	    cmocka_unit_test_setup_teardown(test_purge, setup, tstore_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,6 @@
  * detected, another key refused, nothing written without a key, a
  * database of schema 6 with persons in clear sealed by migration 7, and
  * the purge of persons the platform holds (store_person_purge). */
-#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,33 +17,6 @@ static const char NAME[] = "欧阳明月";
 static const char PHONE[] = "13987654321";
 static const char ADDRESS[] = "河北省石家庄市长安区中山东路17号";
 
-/* 1 if the n bytes of needle appear in the file at path (absent: 0). */
-static int file_has(const char *path, const char *needle)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return 0;
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	long n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	char *buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	fclose(fp);
-	int found = memmem(buf, (size_t)n, needle, strlen(needle)) != NULL;
-	free(buf);
-	return found;
-}
-
-/* 1 if needle is in the database file or its WAL. */
-static int db_has(struct repo_fx *f, const char *needle)
-{
-	char wal[320];
-	snprintf(wal, sizeof(wal), "%s-wal", f->path);
-	return file_has(f->path, needle) || file_has(wal, needle);
-}
-
 static void test_fields_not_in_clear(void **state)
 {
 	struct repo_fx *f = *state;
@@ -53,11 +25,11 @@ static void test_fields_not_in_clear(void **state)
 	repo_add_person(f->st, &p);
 
 	/* The search can see what is stored in clear (it can fail). */
-	assert_true(db_has(f, REPO_BUS));
-	assert_true(db_has(f, p.id));
+	assert_true(repo_db_has(f, REPO_BUS));
+	assert_true(repo_db_has(f, p.id));
 	const char *const secret[] = {NAME, PHONE, ADDRESS, p.doc.number};
 	for (size_t i = 0; i < 4; i++)
-		if (db_has(f, secret[i]))
+		if (repo_db_has(f, secret[i]))
 			fail_msg("personal field %zu is in the file in clear", i);
 	/* The columns are BLOBs that read as none of the values. */
 	static const char *const cols[] = {"doc_number", "name", "nation", "address", "phone"};
@@ -261,26 +233,13 @@ static void test_no_key_writes_nothing(void **state)
 	assert_int_equal(repo_total(f->st, "outbox"), 1);
 }
 
-/* A database as schema 6 left it, with two persons (one the other's
- * proxy) stored in clear and a visit referring to one of them. */
+/* f's database replaced by one as schema 6 left it, with two persons
+ * (one the other's proxy) stored in clear and a visit referring to one
+ * of them. */
 static void make_schema6(struct repo_fx *f)
 {
-	struct store raw;
-	memset(&raw, 0, sizeof(raw));
-	raw.db = raw_open(f->path);
-	for (size_t i = 0; i < 6; i++) {
-		raw_exec(raw.db, "BEGIN");
-		if (store_migrations[i].sql)
-			raw_exec(raw.db, store_migrations[i].sql);
-		if (store_migrations[i].fn)
-			assert_int_equal(store_migrations[i].fn(&raw), VB_OK);
-		raw_exec(raw.db, "COMMIT");
-	}
-	for (size_t i = 0; i < raw.n_stmts; i++)
-		sqlite3_finalize(raw.stmts[i].stmt);
-	free(raw.stmts);
-	raw_exec(raw.db,
-		 "PRAGMA user_version = 6;"
+	sqlite3 *db = repo_replace_at(f, 6);
+	raw_exec(db,
 		 "INSERT INTO meta VALUES ('bus_id', 'BUS-0042'), ('site_id', 'SITE-A');"
 		 "INSERT INTO person (id, doc_type, doc_number, doc_country, doc_key, name, sex,"
 		 " birth, nation, address, phone, source, bus_id, site_id, created_at, updated_at)"
@@ -298,7 +257,7 @@ static void make_schema6(struct repo_fx *f)
 		 " created_at, updated_at) VALUES ('01890a5d-ac96-774b-bcce-b302099a8059',"
 		 " '01890a5d-ac96-774b-bcce-b302099a8058', 'arrived', '2021-06-01', 1, 'A001',"
 		 " 'BUS-0042', 'SITE-A', 1, 1);");
-	sqlite3_close(raw.db);
+	sqlite3_close(db);
 }
 
 static void test_migration_seals_clear_rows(void **state)
@@ -306,13 +265,8 @@ static void test_migration_seals_clear_rows(void **state)
 	struct repo_fx *f = *state;
 	struct vb_reason why;
 	struct person got;
-	store_close(f->st);
-	f->st = NULL;
-	tdir_cleanup(&f->dir);
-	tdir_init(&f->dir);
-	tdir_file(&f->dir, "bus.db", f->path, sizeof(f->path));
 	make_schema6(f);
-	assert_true(file_has(f->path, "13987654321")); /* the search sees clear rows */
+	assert_true(repo_file_has(f->path, "13987654321")); /* the search sees clear rows */
 
 	/* Without the key the persons cannot be sealed: nothing changes. */
 	store_key_clear();
@@ -335,7 +289,7 @@ static void test_migration_seals_clear_rows(void **state)
 	static const char *const secret[] = {"13987654321", "11010519760521047X", "E12345678",
 					     "ANNA ERIKSSON", "中山东路"};
 	for (size_t i = 0; i < 5; i++)
-		if (db_has(f, secret[i]))
+		if (repo_db_has(f, secret[i]))
 			fail_msg("migrated field %zu is in the file in clear", i);
 
 	assert_int_equal(
