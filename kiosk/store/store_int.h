@@ -157,6 +157,11 @@ extern const size_t store_migrations_count;
  * why filled (see store_open). */
 int store_schema_migrate(struct store *st, struct vb_reason *why);
 
+/* The same up to version target only (a database as that schema left it,
+ * for the tests and benchmarks of a later step); one newer is left as it
+ * is. VB_EINVAL for a version the list does not have. */
+int store_schema_migrate_to(struct store *st, int target, struct vb_reason *why);
+
 /* Migration step 1's code: writes database_id (a new UUIDv7), created_at
  * and the empty audit chain's head into meta (store_meta.c). */
 int store_meta_bootstrap(struct store *st);

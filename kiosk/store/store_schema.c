@@ -56,10 +56,17 @@ static int check_list(struct store *st)
 
 int store_schema_migrate(struct store *st, struct vb_reason *why)
 {
+	return store_schema_migrate_to(st, store_schema_latest(), why);
+}
+
+int store_schema_migrate_to(struct store *st, int target, struct vb_reason *why)
+{
 	int rc = VB_OK, owned = 0, version = 0;
 	int latest = store_schema_latest();
 
-	if ((rc = check_list(st))) {
+	if (target < 0 || target > latest)
+		rc = store_err_set(st, VB_EINVAL, "no schema version %d", target);
+	if (rc || (rc = check_list(st))) {
 		vb_reason_set(why, "migration_failed", "%s", st->errmsg);
 		return rc;
 	}
@@ -84,7 +91,7 @@ int store_schema_migrate(struct store *st, struct vb_reason *why)
 		vb_reason_set(why, "schema_invalid", "%s", st->errmsg);
 		goto out;
 	}
-	for (int v = version; v < latest; v++) {
+	for (int v = version; v < target; v++) {
 		const struct store_migration *m = &store_migrations[v];
 		if (m->sql)
 			rc = store_exec_static(st, m->sql);
@@ -96,7 +103,7 @@ int store_schema_migrate(struct store *st, struct vb_reason *why)
 			goto out;
 		}
 	}
-	if (version < latest && (rc = set_user_version(st, latest))) {
+	if (version < target && (rc = set_user_version(st, target))) {
 		vb_reason_set(why, "migration_failed", "cannot set the schema version: %s",
 			      st->errmsg);
 		goto out;

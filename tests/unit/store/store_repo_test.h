@@ -314,23 +314,13 @@ static inline int repo_db_has(const struct repo_fx *f, const char *needle)
 static inline sqlite3 *repo_schema_at(const char *path, int version)
 {
 	struct store raw;
-	char sql[48];
 	memset(&raw, 0, sizeof(raw));
 	raw.db = raw_open(path);
 	assert_int_equal(store_seal_functions(&raw), VB_OK);
-	for (int i = 0; i < version; i++) {
-		raw_exec(raw.db, "BEGIN");
-		if (store_migrations[i].sql)
-			raw_exec(raw.db, store_migrations[i].sql);
-		if (store_migrations[i].fn)
-			assert_int_equal(store_migrations[i].fn(&raw), VB_OK);
-		raw_exec(raw.db, "COMMIT");
-	}
+	assert_int_equal(store_schema_migrate_to(&raw, version, NULL), VB_OK);
 	for (size_t i = 0; i < raw.n_stmts; i++)
 		sqlite3_finalize(raw.stmts[i].stmt);
 	free(raw.stmts);
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
-	raw_exec(raw.db, sql);
 	return raw.db;
 }
 
