@@ -16,6 +16,7 @@
 #include "datakey.h"
 #include "fontfind.h"
 #include "kiosk.h"
+#include "kiosk_notify.h"
 #include "kiosk_day.h"
 #include "kiosk_demo.h"
 #include "kiosk_devices.h"
@@ -69,6 +70,7 @@ int kiosk_open(struct kiosk *k, const struct kiosk_options *o)
 		return 1;
 	}
 	char bus[64], off[16];
+	kiosk_notify_opening();
 	if (store_open(o->db, &k->st, &why) ||
 	    store_meta_get(k->st, "bus_id", bus, sizeof(bus)) != VB_OK) {
 		fprintf(stderr, "vaxbus-kiosk: %s: %s\n", o->db,
