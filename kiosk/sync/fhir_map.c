@@ -558,9 +558,17 @@ static int refuse(struct vb_reason *why, int rc, const char *code, const char *t
 	return rc;
 }
 
+/* The string value of v when it is a string without a NUL inside (so
+ * that C sees it whole), else NULL. */
+static const char *whole_string(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	return s && strlen(s) == json_string_length(v) ? s : NULL;
+}
+
 static const char *str_member(const json_t *o, const char *key)
 {
-	return json_string_value(json_object_get(o, key));
+	return whole_string(json_object_get(o, key));
 }
 
 static int two_digits(const char *p, int *v)
@@ -622,8 +630,7 @@ static int read_datetime(const char *s, int32_t *day)
 	return 0;
 }
 
-/* A Resource.id: 1..64 of [A-Za-z0-9-.]. */
-static int fhir_id_ok(const char *id)
+int fhir_id_ok(const char *id)
 {
 	size_t n = strnlen(id, FHIR_ID_MAX + 1);
 	if (n == 0 || n > FHIR_ID_MAX)
@@ -692,11 +699,10 @@ static void read_record_id(const char *record, const json_t *imm, char *out, siz
 	for (size_t i = 0; i < n && i < READ_ITEMS_MAX; i++) {
 		const json_t *id = json_array_get(ids, i);
 		const char *sys = str_member(id, "system");
-		const json_t *value = json_object_get(id, "value");
-		size_t len = json_string_length(value);
-		if (sys && strcmp(sys, record) == 0 && json_is_string(value) && len > 0 &&
-		    len < cap) {
-			memcpy(out, json_string_value(value), len + 1);
+		const char *value = str_member(id, "value");
+		size_t len = value ? strlen(value) : 0;
+		if (sys && strcmp(sys, record) == 0 && len > 0 && len < cap) {
+			memcpy(out, value, len + 1);
 			return;
 		}
 	}
@@ -722,21 +728,21 @@ int fhir_dose_read(const struct fhir_systems *s, const struct catalog *cat, cons
 	if (!id || !fhir_id_ok(id))
 		return refuse(why, VB_EINVAL, "no_id", "the Immunization has no valid id");
 	snprintf(d.server_id, sizeof d.server_id, "Immunization/%s", id);
-	const json_t *pref = json_object_get(json_object_get(imm, "patient"), "reference");
-	size_t plen = json_string_length(pref);
-	if (!json_is_string(pref) || plen == 0 || plen >= sizeof d.patient)
+	const char *pref = str_member(json_object_get(imm, "patient"), "reference");
+	size_t plen = pref ? strlen(pref) : 0;
+	if (plen == 0 || plen >= sizeof d.patient)
 		return refuse(why, VB_EINVAL, "no_patient",
 			      "the Immunization has no patient reference that fits");
-	memcpy(d.patient, json_string_value(pref), plen + 1);
+	memcpy(d.patient, pref, plen + 1);
 	const char *when = str_member(imm, "occurrenceDateTime");
 	if (!when || read_datetime(when, &d.given_on))
 		return refuse(why, VB_EINVAL, "bad_date",
 			      "occurrenceDateTime is missing or not a full date");
 
 	read_record_id(s->record, imm, d.record_id, sizeof d.record_id);
-	const json_t *lot = json_object_get(imm, "lotNumber");
-	if (json_is_string(lot) && json_string_length(lot) < sizeof d.lot)
-		memcpy(d.lot, json_string_value(lot), json_string_length(lot) + 1);
+	const char *lot = str_member(imm, "lotNumber");
+	if (lot && strlen(lot) < sizeof d.lot)
+		memcpy(d.lot, lot, strlen(lot) + 1);
 	const json_t *num = json_object_get(
 	    json_array_get(json_object_get(imm, "protocolApplied"), 0), "doseNumberPositiveInt");
 	if (json_is_integer(num) && json_integer_value(num) > 0 &&

@@ -168,6 +168,9 @@ json_t *fhir_deferral(const struct fhir_systems *s, const struct store_visit *v,
 json_t *fhir_adverse_event(const struct fhir_systems *s, const struct aefi *a, const char *site_id,
 			   const struct fhir_ref *patient, const struct fhir_ref *immunization);
 
+/* 1 if id is a FHIR Resource.id: 1..64 of [A-Za-z0-9-.]; else 0. */
+int fhir_id_ok(const char *id);
+
 /* A dose read back from a platform Immunization (pull of histories). */
 struct fhir_dose {
 	char server_id[128]; /* "Immunization/<id>" */
@@ -180,7 +183,8 @@ struct fhir_dose {
 };
 
 /*
- * Reads Immunization imm (borrowed) into *out. The product is found by the
+ * Reads Immunization imm (borrowed) into *out. A string member with a NUL
+ * inside counts as missing (nothing is read cut short). The product is found by the
  * vaccineCode codings, in this order: system product with a catalog id,
  * then CVX, then ATC, matching exactly one catalog product. Returns VB_OK,
  * VB_ENOTFOUND with why "unknown_vaccine" (no coding maps to exactly one
