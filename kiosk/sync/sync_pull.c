@@ -13,6 +13,8 @@
  * seen, taken back by PULL_OVERLAP_S at query time: a platform may commit
  * records out of lastUpdated order, so a bare timestamp cursor would skip
  * some; the overlap re-reads a few, and each is kept once (by platform id).
+ * The answers are read by sync_pull_read.c; here are the requests, the
+ * paging and the store writes.
  */
 #define _DEFAULT_SOURCE /* timegm */
 #include <stdio.h>
@@ -26,9 +28,9 @@
 #include "store_meta.h"
 #include "store_visit.h"
 #include "sync_int.h"
+#include "sync_pull_read.h"
 #include "vb_error.h"
 
-#define PULL_GROUP	20
 #define PULL_OVERLAP_S	300
 #define PULL_MAX_PAGES	1000
 #define META_MED_CURSOR "sync_cursor_medication"
@@ -36,10 +38,10 @@
 struct pull {
 	struct sync_engine *e;
 	struct sync_pull_result *r;
-	struct store_expected group[PULL_GROUP];
-	char newest[PULL_GROUP][STORE_HISTORY_CURSOR_SIZE];
+	struct store_expected group[SYNC_PULL_GROUP];
+	char newest[SYNC_PULL_GROUP][STORE_HISTORY_CURSOR_SIZE];
 	size_t n;
-	json_t *patients; /* "Patient/<id>" -> index in group */
+	struct sync_pull_patients patients;
 };
 
 /* "YYYY-MM-DDTHH:MM:SS[.fff]Z" minus PULL_OVERLAP_S, as "…Z" into out; ""
@@ -57,26 +59,6 @@ static void cursor_back(const char *cursor, char *out, size_t cap)
 	time_t t = timegm(&tm) - PULL_OVERLAP_S;
 	gmtime_r(&t, &tm);
 	strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* The string member key of o, or "" (never NULL). */
-static const char *str(json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v ? v : "";
-}
-
-static const char *last_updated(json_t *res)
-{
-	const char *s =
-	    json_string_value(json_object_get(json_object_get(res, "meta"), "lastUpdated"));
-	return s && strlen(s) < STORE_HISTORY_CURSOR_SIZE ? s : "";
-}
-
-static void newer(char *keep, const char *t)
-{
-	if (strcmp(t, keep) > 0) /* ISO 8601 UTC sorts as text */
-		snprintf(keep, STORE_HISTORY_CURSOR_SIZE, "%s", t);
 }
 
 /* GETs path_query (or a next link) into *ans. VB_OK with a 200 searchset,
@@ -105,108 +87,68 @@ static int search(struct sync_engine *e, struct sync_pull_result *r, const char 
 	return rc == VB_EINVAL ? VB_EIO : rc;
 }
 
-/* The "next" link of a searchset, or NULL. */
-static const char *next_link(json_t *bundle)
-{
-	size_t i;
-	json_t *l;
-	json_array_foreach(json_object_get(bundle, "link"), i, l)
-	{
-		if (strcmp(str(l, "relation"), "next") == 0)
-			return json_string_value(json_object_get(l, "url"));
-	}
-	return NULL;
-}
-
-/* Which expected resident of the group Patient pat (an included resource)
- * is, by its document identifier; -1 if none. */
-static int member_of(const struct pull *pl, json_t *pat)
-{
-	const struct fhir_systems *sys = &pl->e->o.systems;
-	size_t i;
-	json_t *id;
-	json_array_foreach(json_object_get(pat, "identifier"), i, id)
-	{
-		const char *s = json_string_value(json_object_get(id, "system"));
-		const char *v = json_string_value(json_object_get(id, "value"));
-		for (size_t k = 0; s && v && k < pl->n; k++)
-			if (strcmp(s, sys->doc[pl->group[k].doc_type]) == 0 &&
-			    strcmp(v, pl->group[k].doc_number) == 0)
-				return (int)k;
-	}
-	return -1;
-}
-
-/* Keeps the Immunizations of one page of a search by patient. */
-static int keep_doses(void *arg, json_t *bundle)
+/* Keeps the Immunizations of one page of a search by patient; *next is
+ * the page's next link. */
+static int keep_doses(void *arg, json_t *bundle, const char **next)
 {
 	struct pull *pl = arg;
 	struct sync_engine *e = pl->e;
-	size_t i;
-	json_t *ent;
-	int rc = store_begin(e->st);
-	json_array_foreach(json_object_get(bundle, "entry"), i, ent)
-	{
-		json_t *res = json_object_get(ent, "resource");
-		struct fhir_dose d;
-		if (rc)
-			break;
-		if (strcmp(str(res, "resourceType"), "Immunization") != 0)
-			continue;
-		if (fhir_dose_read(&e->o.systems, e->cat, res, &d, NULL)) {
+	struct sync_pull_doses got;
+	int rc = sync_pull_doses_read(&e->o.systems, e->cat, pl->group, pl->n, &pl->patients,
+				      bundle, &got);
+	if (rc)
+		return rc;
+	*next = got.page.next;
+	for (size_t k = 0; k < got.page.n_skip; k++) {
+		if (strcmp(got.page.skip[k].why.code, SYNC_PULL_DUPLICATE) == 0)
+			pl->r->doses_known++; /* kept from its first entry */
+		else
 			pl->r->doses_skipped++;
-			continue;
-		}
+	}
+	rc = store_begin(e->st);
+	for (size_t k = 0; k < got.n && !rc; k++) {
+		const struct sync_pull_dose *d = &got.v[k];
 		struct store_dose mine;
-		if (d.record_id[0] && store_dose_get(e->st, d.record_id, &mine) == VB_OK) {
+		if (d->record_id[0] && store_dose_get(e->st, d->record_id, &mine) == VB_OK) {
 			pl->r->doses_known++; /* made on this bus */
 			continue;
 		}
-		json_t *at = json_object_get(pl->patients, d.patient);
-		int who = at ? (int)json_integer_value(at) : -1;
-		if (who < 0) {
+		if (d->member == SYNC_PULL_NO_MEMBER) {
 			pl->r->doses_skipped++;
 			continue;
 		}
-		struct store_platform_dose pd;
-		memset(&pd, 0, sizeof(pd));
-		snprintf(pd.server_id, sizeof(pd.server_id), "%s", d.server_id);
-		pd.doc_type = pl->group[who].doc_type;
-		snprintf(pd.doc_number, sizeof(pd.doc_number), "%s", pl->group[who].doc_number);
-		snprintf(pd.product, sizeof(pd.product), "%s", d.product);
-		snprintf(pd.lot, sizeof(pd.lot), "%s", d.lot);
-		pd.dose_number = d.dose_number;
-		pd.given_on = d.given_on;
-		rc = store_history_add(e->st, &pd, e->clock());
+		rc = store_history_add(e->st, &d->d, e->clock());
 		if (rc == VB_EEXIST) {
 			pl->r->doses_known++;
 			rc = VB_OK;
 		} else if (rc == VB_OK) {
 			pl->r->doses_new++;
 		}
-		newer(pl->newest[who], last_updated(res));
+		sync_pull_newer(pl->newest[d->member], d->last_updated);
 	}
 	if (!rc)
 		rc = store_commit(e->st);
 	if (rc)
 		store_rollback(e->st);
+	sync_pull_doses_free(&got);
 	return rc;
 }
 
 /*
- * Runs search path_query and calls fn for each page (following "next"
- * links, at most PULL_MAX_PAGES). VB_OK, VB_EIO, or fn's error.
+ * Runs search path_query and calls fn for each page (following the "next"
+ * link fn gives, borrowed from the page, at most PULL_MAX_PAGES). VB_OK,
+ * VB_EIO, or fn's error.
  */
 static int each_page(struct sync_engine *e, struct sync_pull_result *r, const char *path_query,
-		     int (*fn)(void *arg, json_t *page), void *arg)
+		     int (*fn)(void *arg, json_t *page, const char **next), void *arg)
 {
 	json_t *page = NULL;
 	int rc = search(e, r, path_query, &page);
 	for (int pages = 0; !rc && page && pages < PULL_MAX_PAGES; pages++) {
-		rc = fn(arg, page);
-		const char *next = rc ? NULL : next_link(page);
+		const char *next = NULL;
+		rc = fn(arg, page, &next);
 		json_t *more = NULL;
-		if (next)
+		if (!rc && next)
 			rc = search(e, r, next, &more);
 		json_decref(page);
 		page = more;
@@ -216,22 +158,15 @@ static int each_page(struct sync_engine *e, struct sync_pull_result *r, const ch
 }
 
 /* Maps the Patients of one page to the group's residents. */
-static int map_patients(void *arg, json_t *bundle)
+static int map_patients(void *arg, json_t *bundle, const char **next)
 {
 	struct pull *pl = arg;
-	size_t i;
-	json_t *ent;
-	char ref[160];
-	json_array_foreach(json_object_get(bundle, "entry"), i, ent)
-	{
-		json_t *p = json_object_get(ent, "resource");
-		int who = member_of(pl, p);
-		if (who < 0 || strcmp(str(p, "resourceType"), "Patient") != 0 || !str(p, "id")[0] ||
-		    snprintf(ref, sizeof(ref), "Patient/%s", str(p, "id")) >= (int)sizeof(ref))
-			continue;
-		json_object_set_new(pl->patients, ref, json_integer(who));
-	}
-	return VB_OK;
+	struct sync_pull_page page;
+	int rc = sync_pull_patients_read(&pl->e->o.systems, pl->group, pl->n, bundle, &pl->patients,
+					 &page);
+	*next = page.next;
+	free(page.skip);
+	return rc;
 }
 
 /*
@@ -256,19 +191,13 @@ static int pull_group(struct pull *pl)
 	}
 	if (!rc && strlen(q) + 12 < sizeof(q))
 		strcat(q, "&_count=100");
-	if (!(pl->patients = json_object()))
-		return VB_ENOMEM;
 	if (!rc)
 		rc = each_page(e, pl->r, q, map_patients, pl);
 
 	/* Their doses: Immunization?patient=Patient/a,Patient/b... */
-	const char *ref;
-	json_t *v;
 	size_t len = (size_t)snprintf(q, sizeof(q), "Immunization?patient=");
-	json_object_foreach(pl->patients, ref, v)
-	{
-		if (rc)
-			break;
+	for (size_t k = 0; k < pl->patients.n && !rc; k++) {
+		const char *ref = pl->patients.v[k].ref;
 		if (len + strlen(ref) + 2 >= sizeof(q))
 			rc = VB_ERANGE;
 		else
@@ -280,10 +209,9 @@ static int pull_group(struct pull *pl)
 			 since[0] ? "&_lastUpdated=ge" : "", since);
 	if (!rc && (w < 0 || (size_t)w >= sizeof(q) - len))
 		rc = VB_ERANGE;
-	if (!rc && json_object_size(pl->patients))
+	if (!rc && pl->patients.n)
 		rc = each_page(e, pl->r, q, keep_doses, pl);
-	json_decref(pl->patients);
-	pl->patients = NULL;
+	sync_pull_patients_free(&pl->patients);
 	for (size_t k = 0; k < pl->n && !rc; k++)
 		if (strcmp(pl->newest[k], pl->group[k].cursor) != 0)
 			rc = store_history_set_cursor(e->st, pl->group[k].doc_type,
@@ -322,7 +250,7 @@ static int pull_histories(struct sync_engine *e, struct sync_pull_result *r)
 		memset(pl, 0, sizeof(*pl));
 		pl->e = e;
 		pl->r = r;
-		while (i < l.n && pl->n < PULL_GROUP &&
+		while (i < l.n && pl->n < SYNC_PULL_GROUP &&
 		       (pl->n == 0 || strcmp(l.v[i].cursor, pl->group[0].cursor) == 0))
 			pl->group[pl->n++] = l.v[i++];
 		rc = pull_group(pl);
@@ -340,32 +268,27 @@ struct recalls {
 	char newest[STORE_HISTORY_CURSOR_SIZE];
 };
 
-static int keep_recalls(void *arg, json_t *bundle)
+static int keep_recalls(void *arg, json_t *bundle, const char **next)
 {
 	struct recalls *rl = arg;
 	struct sync_engine *e = rl->e;
-	size_t i;
-	json_t *ent;
-	int rc = store_begin(e->st);
-	json_array_foreach(json_object_get(bundle, "entry"), i, ent)
-	{
-		json_t *res = json_object_get(ent, "resource");
-		const char *lot =
-		    json_string_value(json_object_get(json_object_get(res, "batch"), "lotNumber"));
+	struct sync_pull_recalls got;
+	int rc = sync_pull_recalls_read(bundle, &got);
+	if (rc)
+		return rc;
+	*next = got.page.next;
+	sync_pull_newer(rl->newest, got.newest);
+	rc = store_begin(e->st);
+	for (size_t k = 0; k < got.n && !rc; k++) {
 		struct stock_lot l;
 		size_t marked = 0;
-		if (rc)
-			break;
-		newer(rl->newest, last_updated(res));
-		if (!lot || strcmp(str(res, "status"), "inactive") != 0)
-			continue;
-		int lr = store_lot_get(e->st, lot, &l);
+		int lr = store_lot_get(e->st, got.v[k].lot, &l);
 		if (lr == VB_ENOTFOUND || (!lr && l.recalled))
 			continue;
 		if ((rc = lr))
 			break;
 		char detail[200];
-		snprintf(detail, sizeof(detail), "platform=Medication/%.100s", str(res, "id"));
+		snprintf(detail, sizeof(detail), "platform=%s", got.v[k].medication);
 		stock_recall(&l, 1, l.lot, NULL, &marked);
 		if ((rc = store_lot_save(e->st, &l, "platform", "lot.recall", detail, e->clock())))
 			break;
@@ -375,6 +298,7 @@ static int keep_recalls(void *arg, json_t *bundle)
 		rc = store_commit(e->st);
 	if (rc)
 		store_rollback(e->st);
+	sync_pull_recalls_free(&got);
 	return rc;
 }
 
