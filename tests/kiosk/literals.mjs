@@ -7,7 +7,8 @@
 //     label2 (ui_text, ui_button, ui_modal, ...);
 //   - a literal that reads like words ("Paper out", "Please wait") outside
 //     a diagnostic: fprintf, perror and SDL's log and error calls (stderr,
-//     the journal), a call that also takes a reason buffer named err, why
+//     the journal), systemd's sd_notify status lines (systemctl status),
+//     a call that also takes a reason buffer named err, why
 //     or what (reasons for the log), and the files that speak to
 //     developers only: the scenario runner and command line
 //     (kiosk_script.c, main_kiosk.c) and the string tables' parser
@@ -27,7 +28,10 @@ if (!root || (process.argv[3] && process.argv[3] !== '--selftest')) {
 }
 const dirs = ['kiosk/app/kiosk', 'kiosk/ui'];
 const developerFacing = new Set(['kiosk_script.c', 'main_kiosk.c', 'ui_strings.c']);
-const diagnostics = new Set(['fprintf', 'perror', 'fputs', 'SDL_Log', 'SDL_LogError', 'SDL_LogWarn', 'SDL_SetError']);
+const diagnostics = new Set([
+	'fprintf', 'perror', 'fputs', 'SDL_Log', 'SDL_LogError', 'SDL_LogWarn', 'SDL_SetError',
+	'sd_notify', 'sd_notifyf',
+]);
 const reasonBuffers = /^(err|why|what|whycap|errcap)$/;
 
 // Strips comments, keeps strings; returns tokens with their line.
@@ -138,6 +142,7 @@ const selftest = [
 	['ui_text(u, r, ui_str(u, "ticket.no_such_key"), 0, 0, 0);', /not in assets/],
 	['ui_button(u, "ticket.done", r, ui_str(u, "ticket.done"), 0);', null],
 	['fprintf(stderr, "vaxbus-kiosk: print job kept\n");', null],
+	['sd_notifyf(0, "STATUS=opening the database (%d s)", n);', null],
 	['set_why(why, whycap, "ui_open", "out of memory");', null],
 	['/* "Paper out" in a comment */ ui_qr(u, r, payload);', null],
 ];

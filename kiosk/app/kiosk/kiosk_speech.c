@@ -67,8 +67,9 @@ void kiosk_speech_toggle(struct kiosk *k)
 void kiosk_speech_open(struct kiosk *k)
 {
 	static const struct kiosk_screen *const screens[] = {
-	    &kiosk_welcome, &kiosk_identify, &kiosk_confirm, &kiosk_decision, &kiosk_screening,
-	    &kiosk_doctor,  &kiosk_deferred, &kiosk_consent, &kiosk_ticket,
+	    &kiosk_welcome,  &kiosk_identify,	&kiosk_confirm,	 &kiosk_decision,  &kiosk_screening,
+	    &kiosk_doctor,   &kiosk_deferred,	&kiosk_consent,	 &kiosk_ticket,	   &kiosk_family,
+	    &kiosk_doc_type, &kiosk_doc_number, &kiosk_doc_name, &kiosk_doc_birth, &kiosk_phone,
 	};
 	char why[300], text[1024];
 	struct ui_speech_options o = {.on = k->cfg.speech, .device = 1};
