@@ -288,7 +288,8 @@ static int keep_recalls(void *arg, json_t *bundle, const char **next)
 		if ((rc = lr))
 			break;
 		char detail[200];
-		snprintf(detail, sizeof(detail), "platform=%s", got.v[k].medication);
+		snprintf(detail, sizeof(detail), "platform=%s",
+			 got.v[k].medication[0] ? got.v[k].medication : "Medication");
 		stock_recall(&l, 1, l.lot, NULL, &marked);
 		if ((rc = store_lot_save(e->st, &l, "platform", "lot.recall", detail, e->clock())))
 			break;

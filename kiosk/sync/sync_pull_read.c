@@ -317,10 +317,9 @@ int sync_pull_recalls_read(const json_t *bundle, struct sync_pull_recalls *out)
 		struct sync_pull_recall *r = &out->v[out->n];
 		const char *lot =
 		    whole(json_object_get(json_object_get(res, "batch"), "lotNumber"));
-		if (!ref_of("Medication", res, r->medication)) {
-			skip(&out->page, i, "no_id", "the Medication has no valid id");
-			continue;
-		}
+		/* A recall without a usable id is still a recall: the lot counts. */
+		if (!ref_of("Medication", res, r->medication))
+			r->medication[0] = '\0';
 		if (!lot || !lot[0] || strlen(lot) >= sizeof(r->lot)) {
 			skip(&out->page, i, SYNC_PULL_NO_LOT,
 			     "the Medication has no batch.lotNumber that fits");

@@ -123,7 +123,7 @@ void sync_pull_doses_free(struct sync_pull_doses *d);
 /* A lot the platform recalls: an inactive Medication's batch.lotNumber. */
 struct sync_pull_recall {
 	char lot[SYNC_PULL_LOT_CAP];
-	char medication[SYNC_PULL_REF_CAP]; /* "Medication/<id>" */
+	char medication[SYNC_PULL_REF_CAP]; /* "Medication/<id>", "" when it has no valid id */
 };
 
 struct sync_pull_recalls {

@@ -235,8 +235,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_page(bundle, &rec.page, rec.n);
 	check_instant(rec.newest, sizeof(rec.newest));
 	for (size_t k = 0; k < rec.n; k++) {
-		referred(bundle, "Medication", rec.v[k].medication, sizeof(rec.v[k].medication),
-			 inactive, NULL);
+		CHECK(TERMINATED(rec.v[k].medication));
+		if (rec.v[k].medication[0])
+			referred(bundle, "Medication", rec.v[k].medication,
+				 sizeof(rec.v[k].medication), inactive, NULL);
 		CHECK(TERMINATED(rec.v[k].lot) && rec.v[k].lot[0]);
 		for (size_t j = 0; j < k; j++)
 			CHECK(strcmp(rec.v[j].lot, rec.v[k].lot) != 0);

@@ -350,7 +350,8 @@ static const char recalls_page[] =
 /* clang-format on */
 
 /* Inactive Medications' lots, each once; the newest lastUpdated of the
- * Medications (an instant only); refusals for ids and lots. */
+ * Medications (an instant only); refusals for lots (a Medication without
+ * a valid id is recalled all the same: the lot is what counts). */
 static void recalls(void **state)
 {
 	(void)state;
@@ -359,16 +360,21 @@ static void recalls(void **state)
 	assert_int_equal(sync_pull_recalls_read(b, &r), 0);
 	assert_string_equal(r.page.next, "Medication?page=2");
 	assert_string_equal(r.newest, "2021-05-03T00:00:00.000Z");
-	assert_int_equal(r.n, 2);
+	assert_int_equal(r.n, 3);
 	assert_string_equal(r.v[0].lot, "202104B07");
 	assert_string_equal(r.v[0].medication, "Medication/m1");
-	assert_string_equal(r.v[1].lot, "L9");
-	assert_string_equal(r.v[1].medication, "Medication/m9");
+	assert_string_equal(r.v[1].lot, "L1"); /* no id: recalled all the same */
+	assert_string_equal(r.v[1].medication, "");
+	assert_string_equal(r.v[2].lot, "L9");
+	assert_string_equal(r.v[2].medication, "Medication/m9");
 	static const struct {
 		size_t entry;
 		const char *code;
-	} want[] = {{2, SYNC_PULL_DUPLICATE}, {3, "no_id"},	     {4, SYNC_PULL_NO_LOT},
-		    {5, SYNC_PULL_NO_LOT},    {6, SYNC_PULL_NO_LOT}, {7, SYNC_PULL_NO_LOT}};
+	} want[] = {{2, SYNC_PULL_DUPLICATE},
+		    {4, SYNC_PULL_NO_LOT},
+		    {5, SYNC_PULL_NO_LOT},
+		    {6, SYNC_PULL_NO_LOT},
+		    {7, SYNC_PULL_NO_LOT}};
 	assert_int_equal(r.page.n_skip, sizeof(want) / sizeof(want[0]));
 	for (size_t k = 0; k < r.page.n_skip; k++) {
 		assert_int_equal(r.page.skip[k].entry, want[k].entry);
