@@ -335,12 +335,13 @@ int ctl_cmd_sync_pull(struct ctl *c, int argc, char **argv)
 	sync_engine_free(e);
 	if (vb && vb != VB_EIO)
 		return ctl_storage(c, vb);
-	json_t *o = json_pack(
-	    "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "persons", (json_int_t)r.persons,
-	    "doses_new", (json_int_t)r.doses_new, "doses_known", (json_int_t)r.doses_known,
-	    "doses_skipped", (json_int_t)r.doses_skipped, "lots_recalled",
-	    (json_int_t)r.lots_recalled, "requests", (json_int_t)r.requests, "bytes_up",
-	    (json_int_t)r.bytes_up, "bytes_down", (json_int_t)r.bytes_down);
+	json_t *o =
+	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "persons",
+		      (json_int_t)r.persons, "doses_new", (json_int_t)r.doses_new, "doses_known",
+		      (json_int_t)r.doses_known, "doses_skipped", (json_int_t)r.doses_skipped,
+		      "lots_recalled", (json_int_t)r.lots_recalled, "recalls_unreadable",
+		      (json_int_t)r.recalls_unreadable, "requests", (json_int_t)r.requests,
+		      "bytes_up", (json_int_t)r.bytes_up, "bytes_down", (json_int_t)r.bytes_down);
 	if (vb) {
 		struct vb_reason why;
 		vb_reason_set(&why, "no_link", "the pull stopped: %.120s", r.last_error);

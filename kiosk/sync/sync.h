@@ -152,11 +152,13 @@ int64_t sync_engine_next_attempt(struct sync_engine *e);
 
 /* What a pull found. */
 struct sync_pull_result {
-	int64_t persons;       /* expected residents asked for */
-	int64_t doses_new;     /* platform doses kept for the first time */
-	int64_t doses_known;   /* kept before, or made on this bus */
-	int64_t doses_skipped; /* not done, a vaccine not in the catalog, no resident */
-	int64_t lots_recalled; /* lots on board newly marked recalled */
+	int64_t persons;	    /* expected residents asked for */
+	int64_t doses_new;	    /* platform doses kept for the first time */
+	int64_t doses_known;	    /* kept before, or made on this bus */
+	int64_t doses_skipped;	    /* not done, a vaccine not in the catalog, no resident */
+	int64_t lots_recalled;	    /* lots on board newly marked recalled */
+	int64_t recalls_unreadable; /* recalls (inactive Medications) with no lot that fits:
+				     * not applied; staff must check the platform */
 	int64_t requests, bytes_up, bytes_down;
 	char last_error[SYNC_ERROR_CAP]; /* "" unless the link failed */
 };

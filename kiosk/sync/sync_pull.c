@@ -278,6 +278,9 @@ static int keep_recalls(void *arg, json_t *bundle, const char **next)
 		return rc;
 	*next = got.page.next;
 	sync_pull_newer(rl->newest, got.newest);
+	for (size_t k = 0; k < got.page.n_skip; k++)
+		if (strcmp(got.page.skip[k].why.code, SYNC_PULL_DUPLICATE) != 0)
+			rl->r->recalls_unreadable++;
 	rc = store_begin(e->st);
 	for (size_t k = 0; k < got.n && !rc; k++) {
 		struct stock_lot l;

@@ -40,6 +40,7 @@ post "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[
 post '{"resourceType":"Bundle","type":"batch","entry":[
  {"resource":{"resourceType":"Medication","status":"inactive","batch":{"lotNumber":"202104B07"}},"request":{"method":"POST","url":"Medication"}},
  {"resource":{"resourceType":"Medication","status":"inactive","batch":{"lotNumber":"NOT-ON-BOARD"}},"request":{"method":"POST","url":"Medication"}},
+ {"resource":{"resourceType":"Medication","status":"inactive","batch":{"expirationDate":"2022-01-01"}},"request":{"method":"POST","url":"Medication"}},
  {"resource":{"resourceType":"Medication","status":"active","batch":{"lotNumber":"202105A01"}},"request":{"method":"POST","url":"Medication"}}]}'
 
 db="$dir/bus.db"
@@ -64,6 +65,7 @@ check "[ \$(sqlite3 \"$db\" 'SELECT count(*) FROM expected') -eq 0 ]"
 printf '# next stops\ncn-resident %s\ncn-resident %s\n\n' "$wang" "$li" >"$dir/expect.txt"
 run 0 sync pull --expect "$dir/expect.txt"
 has '.persons == 2 and .doses_new == 1 and .doses_skipped == 2 and .lots_recalled == 1'
+has '.recalls_unreadable == 1' # the recall with no lot: said, not applied
 run 0 lot list
 has '[.lots[] | select(.lot == "202104B07")][0].recalled == true'
 has '[.lots[] | select(.lot == "202105A01")][0].recalled == false'
