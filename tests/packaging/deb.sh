@@ -8,9 +8,10 @@
 # and by no one else; `vaxbusctl init` and `lot add` run as vaxbus on
 # /var/lib/vaxbus/vaxbus.db with the installed assets (the binaries do
 # not point into the source tree); the udev rules give the group and not
-# the world; systemd-analyze verify passes on the installed units (the
-# kiosk, the daily purge and its timer). Then
-# apt purges it: programs and configuration go, the database and its data
+# the world; installed again (an upgrade to postinst) it brings that
+# database up to date as vaxbus; systemd-analyze verify passes on the
+# installed units (the kiosk, the daily purge and its timer). Then apt
+# purges it: programs and configuration go, the database and its data
 # key stay.
 #   tests/packaging/deb.sh [BUILD-DIR]   (default build-deb; from the source root)
 set -eu
@@ -111,6 +112,14 @@ rules=/lib/udev/rules.d/70-vaxbus.rules
 grep -v '^#' $rules | grep -q 'GROUP="vaxbus"' || die "$rules: no group vaxbus"
 if grep -v '^#' $rules | grep MODE= | grep -qv 'MODE="0660"'; then die "$rules: a mode other than 0660"; fi
 ok "udev rules: group vaxbus, mode 0660"
+
+# The same package again is an upgrade to postinst: it brings the existing
+# database up to date, as vaxbus, and keeps what is in it.
+dpkg -i "$deb" >"$build/dpkg-again.log" 2>&1 || { cat "$build/dpkg-again.log"; die "dpkg -i again"; }
+grep -q "vaxbus: $db is up to date" "$build/dpkg-again.log" ||
+	{ cat "$build/dpkg-again.log"; die "postinst did not bring $db up to date"; }
+[ "$(stat -c %U $db)" = vaxbus ] || die "$db owned by $(stat -c %U $db) after the upgrade"
+ok "an upgrade migrates the existing database as vaxbus"
 
 sh "$src/tests/packaging/units.sh" /lib/systemd/system/vaxbus-kiosk.service \
 	/lib/systemd/system/vaxbus-purge.service /lib/systemd/system/vaxbus-purge.timer >/dev/null ||
