@@ -18,6 +18,7 @@
 #include "schedule.h"
 #include "vb_error.h"
 #include "vbdate.h"
+#include "test_catalog.h"
 
 static int32_t day(const char *s)
 {
@@ -29,23 +30,12 @@ static int32_t day(const char *s)
 static void base(struct catalog_product *p, const char *id, enum catalog_type type, int doses)
 {
 	memset(p, 0, sizeof(*p));
-	strcpy(p->id, id);
-	strcpy(p->name.en, id);
+	test_catalog_product(p, id, "", "J07BN03");
 	strcpy(p->name.zh, id);
 	p->maker = p->name;
 	p->holder = p->name;
 	p->type = type;
-	strcpy(p->atc, "J07BN03");
 	p->n_doses = doses;
-	p->min_age_years = 18;
-	p->max_age_years = CATALOG_NONE;
-	p->assessment_from_age = CATALOG_NONE;
-	p->doses_per_vial = 1;
-	p->storage_min_c10 = 20;
-	p->storage_max_c10 = 80;
-	strcpy(p->route, "IM");
-	strcpy(p->site, "deltoid");
-	p->dose_volume_ml100 = 50;
 }
 
 /*

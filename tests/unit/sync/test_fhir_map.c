@@ -19,6 +19,7 @@
 #include "fhir_map.h"
 #include "vb_error.h"
 #include "vbdate.h"
+#include "test_catalog.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -185,25 +186,11 @@ static struct catalog *catalog(void)
 	cat->version = 1;
 	for (size_t i = 0; i < ARRAY_LEN(catalog_rows); i++) {
 		struct catalog_product *p = &cat->products[i];
-		strcpy(p->id, catalog_rows[i].id);
+		test_catalog_product(p, catalog_rows[i].id, catalog_rows[i].cvx,
+				     catalog_rows[i].atc);
 		strcpy(p->name.en, catalog_rows[i].name);
-		strcpy(p->name.zh, "疫苗");
 		strcpy(p->maker.en, catalog_rows[i].maker);
-		strcpy(p->maker.zh, "厂");
 		strcpy(p->holder.en, catalog_rows[i].maker);
-		strcpy(p->holder.zh, "持有人");
-		p->type = CATALOG_TYPE_INACTIVATED;
-		strcpy(p->cvx, catalog_rows[i].cvx);
-		strcpy(p->atc, catalog_rows[i].atc);
-		p->n_doses = 1;
-		p->min_age_years = 18;
-		p->max_age_years = CATALOG_NONE;
-		p->assessment_from_age = CATALOG_NONE;
-		p->doses_per_vial = 1;
-		p->storage_min_c10 = 20;
-		p->storage_max_c10 = 80;
-		strcpy(p->route, "IM");
-		strcpy(p->site, "deltoid");
 		p->dose_volume_ml100 = catalog_rows[i].ml100;
 	}
 	struct vb_reason why = {0};

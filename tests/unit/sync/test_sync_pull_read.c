@@ -14,6 +14,7 @@
 
 #include "sync_pull_read.h"
 #include "vbdate.h"
+#include "test_catalog.h"
 
 #define DOC  "https://vaxbus.invalid/fhir/id/cn-resident"
 #define WANG "110101197001010011"
@@ -35,27 +36,7 @@ static int setup(void **state)
 	strcpy(cat->id, "test-cat");
 	cat->version = 1;
 	for (size_t i = 0; i < 2; i++) {
-		struct catalog_product *p = &cat->products[i];
-		strcpy(p->id, rows[i].id);
-		strcpy(p->name.en, rows[i].id);
-		strcpy(p->name.zh, "疫苗");
-		strcpy(p->maker.en, "maker");
-		strcpy(p->maker.zh, "厂");
-		strcpy(p->holder.en, "maker");
-		strcpy(p->holder.zh, "持有人");
-		p->type = CATALOG_TYPE_INACTIVATED;
-		strcpy(p->cvx, rows[i].cvx);
-		strcpy(p->atc, rows[i].atc);
-		p->n_doses = 1;
-		p->min_age_years = 18;
-		p->max_age_years = CATALOG_NONE;
-		p->assessment_from_age = CATALOG_NONE;
-		p->doses_per_vial = 1;
-		p->storage_min_c10 = 20;
-		p->storage_max_c10 = 80;
-		strcpy(p->route, "IM");
-		strcpy(p->site, "deltoid");
-		p->dose_volume_ml100 = 50;
+		test_catalog_product(&cat->products[i], rows[i].id, rows[i].cvx, rows[i].atc);
 	}
 	struct vb_reason why = {0};
 	assert_int_equal(catalog_check(cat, &why), 0);
